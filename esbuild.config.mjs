@@ -1,0 +1,20 @@
+// Bundles the programs users run: the CLI and (later) the extension and its training worker.
+// Tests and benchmarks run from tsc's output in out/, which keeps their stack traces and file layout plain.
+import * as esbuild from 'esbuild';
+
+const entryPoints = {
+  cli: 'src/cli/main.ts',
+};
+
+await esbuild.build({
+  entryPoints,
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  // vscode is provided by the editor; onnxruntime-node loads a native binary that a bundler cannot inline.
+  external: ['vscode', 'onnxruntime-node'],
+  logLevel: 'warning',
+});
