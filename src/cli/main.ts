@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { runEval } from './evalCommand';
+import { runTrain } from './trainCommand';
+
+/** `node dist/cli.js <command>`: the engine's command-line entry, the same code the extension runs. */
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number >= 0');
+  return n;
+}
+
+function fraction(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && n < 1)) throw new InvalidArgumentError('expected a number in [0, 1)');
+  return n;
+}
+
+const program = new Command()
+  .name('smart-compose')
+  .description('Train, evaluate and run Smart Compose language models.')
+  .showHelpAfterError();
+
+program.command('train')
+  .description('train a word-level LSTM/GRU language model on text files')
+  .addOption(new Option('--arch <cell>', 'recurrent cell').choices(['lstm', 'gru', 'rnn']).default('lstm'))
+  .requiredOption('--corpus <paths...>', 'text files or directories (documents inside a file are separated by a line holding only a form feed)')
+  .requiredOption('--out <dir>', 'model directory to write (replaced atomically)')
+  .option('--embedding <n>', 'embedding size', positiveInt, 128)
+  .option('--hidden <n>', 'hidden units per layer', positiveInt, 256)
+  .option('--layers <n>', 'recurrent layers', positiveInt, 1)
+  .option('--no-tie', 'do not tie the output layer to the embedding')
+  .option('--vocab-size <n>', 'maximum vocabulary size, specials included', positiveInt, 10000)
+  .option('--min-count <n>', 'minimum corpus count of a vocabulary word', positiveInt, 2)
+  .option('--batch <n>', 'parallel streams per step', positiveInt, 32)
+  .option('--steps <n>', 'BPTT length (tokens per stream per step)', positiveInt, 32)
+  .option('--lr <rate>', 'Adam learning rate', nonNegativeNumber, 3e-3)
+  .option('--dropout <rate>', 'dropout on non-recurrent connections', fraction, 0.1)
+  .option('--epochs <n>', 'maximum epochs', positiveInt, 10)
+  .option('--max-seconds <s>', 'wall-clock budget for training', nonNegativeNumber, Infinity)
+  .option('--validate-every <steps>', 'steps between validations (default: once an epoch)', positiveInt)
+  .option('--valid-fraction <f>', 'share of the corpus held out for validation', fraction, 0.05)
+  .option('--threads <n>', 'threads for the numeric kernels (1 or 2)', positiveInt, 2)
+  .option('--kernels <kind>', 'numeric kernels: wasm (SIMD) or typescript (reference)', 'wasm')
+  .option('--seed <n>', 'random seed (same seed and data: same weights)', positiveInt, 1)
+  .action(async (options) => { await runTrain(options); });
+
+program.command('eval')
+  .description('measure a model on a text (shared/EVAL.md) beside its Kneser-Ney trigram baseline')
+  .requiredOption('--model <dir>', 'model directory')
+  .requiredOption('--text <file>', 'UTF-8 text to measure on (one document)')
+  .option('--json', 'print one JSON line last')
+  .option('--kernels <kind>', 'numeric kernels: wasm or typescript', 'wasm')
+  .action(async (options) => { await runEval(options); });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

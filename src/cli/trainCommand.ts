@@ -1,0 +1,108 @@
+import { KneserNeyTrigram } from '../baseline/kneserNey';
+import { CellType } from '../model/cells';
+import { encodeDocument, encodeStream, wordCandidates } from '../model/encoding';
+import { createKernels } from '../model/kernels/createKernels';
+import { createModel } from '../model/languageModel';
+import { saveModel, TrainingRecord } from '../model/modelFiles';
+import { countTokens, Vocabulary } from '../model/vocabulary';
+import { KneserNeyScorer } from '../evaluation/kneserNeyScorer';
+import { measureLanguage } from '../evaluation/languageMeasures';
+import { ModelScorer } from '../evaluation/modelScorer';
+import { readCorpus, splitForValidation } from '../training/corpus';
+import { DEFAULT_TRAIN_OPTIONS, train, TrainOptions } from '../training/trainer';
+import { formatCount, formatDuration } from './progress';
+
+export interface TrainCommandOptions {
+  arch: CellType;
+  corpus: string[];
+  out: string;
+  embedding: number;
+  hidden: number;
+  layers: number;
+  tie: boolean;
+  vocabSize: number;
+  minCount: number;
+  batch: number;
+  steps: number;
+  lr: number;
+  dropout: number;
+  epochs: number;
+  maxSeconds: number;
+  validateEvery?: number;
+  validFraction: number;
+  threads: number;
+  kernels: string;
+  seed: number;
+}
+
+/** Tokens of held-out text measured for the figures stored with the model (keeps the final report quick). */
+const FIGURE_TOKENS = 100_000;
+
+export async function runTrain(o: TrainCommandOptions): Promise<void> {
+  const log = (line: string) => process.stderr.write(line + '\n');
+  const corpus = await readCorpus(o.corpus);
+  const { train: trainTexts, valid: validTexts } = splitForValidation(corpus.documents, o.validFraction, o.seed);
+  const vocabulary = Vocabulary.build(countTokens(trainTexts), { minCount: o.minCount, maxSize: o.vocabSize });
+  const trainTokens = encodeStream(trainTexts, vocabulary);
+  const validTokens = encodeStream(validTexts, vocabulary);
+  log(`corpus: ${corpus.files} files, ${corpus.documents.length} documents, ${formatCount(trainTokens.length)} training tokens, `
+    + `${formatCount(validTokens.length)} validation tokens, vocabulary ${vocabulary.size}`);
+
+  const kernels = await createKernels(o.kernels, o.threads);
+  try {
+    const config = { cell: o.arch, vocabSize: vocabulary.size, embeddingSize: o.embedding, hiddenSize: o.hidden, layers: o.layers, tieWeights: o.tie };
+    const model = createModel(config, kernels, o.seed);
+    const options: TrainOptions = {
+      ...DEFAULT_TRAIN_OPTIONS,
+      batch: o.batch, steps: o.steps, learningRate: o.lr, dropout: o.dropout, maxEpochs: o.epochs,
+      maxSeconds: o.maxSeconds, validateEvery: o.validateEvery ?? 0, seed: o.seed,
+    };
+    log(`model: ${o.arch}, ${formatCount(model.params.size)} parameters, kernels ${kernels.description}`);
+    const record = (): TrainingRecord => ({
+      corpus: { description: o.corpus.join(', '), files: corpus.files, documents: corpus.documents.length, tokens: trainTokens.length },
+      hyperparameters: { ...options, maxSeconds: String(options.maxSeconds), minCount: o.minCount, maxVocabulary: o.vocabSize, validFraction: o.validFraction },
+      softmax: 'full',
+    });
+    const result = await train(model, trainTokens, validTokens, options, {
+      onProgress: (p) => log(`epoch ${p.epoch + 1} step ${p.step} | ${(p.fraction * 100).toFixed(1)}% | ${formatCount(p.tokensPerSecond)} tokens/s `
+        + `| loss ${p.trainLoss.toFixed(3)} | lr ${p.learningRate.toExponential(1)} | ETA ${formatDuration(p.etaSeconds)}`),
+      onBest: async (point) => {
+        log(`validation at step ${point.step}: loss ${point.validLoss.toFixed(4)} (perplexity ${Math.exp(point.validLoss).toFixed(1)}), checkpoint saved`);
+        await saveModel(o.out, model, vocabulary, { training: record() });
+      },
+    });
+    log(`training stopped (${result.stoppedBy}) after ${result.steps} steps, ${formatDuration(result.seconds)}, ${formatCount(result.tokensPerSecond)} tokens/s`);
+
+    const baseline = KneserNeyTrigram.train(trainTexts.map((t) => encodeDocument(t, vocabulary).ids), vocabulary.size, vocabulary.unkId);
+    const heldOut = [];
+    let measured = 0;
+    for (const text of validTexts) {
+      if (measured >= FIGURE_TOKENS) break;
+      const document = encodeDocument(text, vocabulary);
+      heldOut.push(document);
+      measured += document.ids.length;
+    }
+    const candidates = wordCandidates(vocabulary);
+    const ours = measureLanguage(heldOut, new ModelScorer(model, vocabulary.eosId), candidates, vocabulary.unkId);
+    const theirs = measureLanguage(heldOut, new KneserNeyScorer(baseline), candidates, vocabulary.unkId);
+    log(`held-out (${formatCount(ours.tokens)} tokens): perplexity ${ours.perplexity.toFixed(1)} vs kn3 ${theirs.perplexity.toFixed(1)}, `
+      + `top-1 ${(ours.top1 * 100).toFixed(1)}% vs ${(theirs.top1 * 100).toFixed(1)}%, top-3 ${(ours.top3 * 100).toFixed(1)}% vs ${(theirs.top3 * 100).toFixed(1)}%`);
+    await saveModel(o.out, model, vocabulary, {
+      training: {
+        ...record(),
+        seconds: result.seconds,
+        tokensPerSecond: result.tokensPerSecond,
+        stoppedBy: result.stoppedBy,
+        history: result.history,
+        figures: {
+          heldOutTokens: ours.tokens, perplexity: ours.perplexity, oovRate: ours.oovRate, top1: ours.top1, top3: ours.top3,
+          baselinePerplexity: theirs.perplexity, baselineTop1: theirs.top1, baselineTop3: theirs.top3,
+        },
+      },
+      extraFiles: { baseline: { prefix: 'baseline', extension: '.kn3', data: baseline.serialize() } },
+    });
+    log(`model written to ${o.out}`);
+  } finally {
+    kernels.dispose();
+  }
+}

@@ -1,0 +1,203 @@
+import { LanguageModel } from '../model/languageModel';
+import { Network } from '../model/network';
+import { Random } from '../model/random';
+import { Adam, clipGradientNorm } from './adam';
+import { StreamBatcher } from './batcher';
+import { LearningRateSchedule } from './schedule';
+
+export interface TrainOptions {
+  batch: number;
+  steps: number;
+  learningRate: number;
+  warmupSteps: number;
+  /** Learning-rate factor after a validation without improvement. */
+  decay: number;
+  /** Validations without improvement before stopping early. */
+  patience: number;
+  clipNorm: number;
+  dropout: number;
+  maxEpochs: number;
+  /** Wall-clock budget; training stops (keeping the best model) when it runs out. */
+  maxSeconds: number;
+  /** Training steps between validations (0 = once per epoch). */
+  validateEvery: number;
+  seed: number;
+}
+
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
+  batch: 32,
+  steps: 32,
+  learningRate: 3e-3,
+  warmupSteps: 100,
+  decay: 0.5,
+  patience: 3,
+  clipNorm: 1,
+  dropout: 0.1,
+  maxEpochs: 10,
+  maxSeconds: Infinity,
+  validateEvery: 0,
+  seed: 1,
+};
+
+export interface TrainProgress {
+  step: number;
+  epoch: number;
+  /** Fraction of the planned work done, 0..1 (by epochs or by time budget, whichever ends first). */
+  fraction: number;
+  tokensPerSecond: number;
+  /** Mean training loss (nats per token) since the last report. */
+  trainLoss: number;
+  learningRate: number;
+  etaSeconds: number;
+}
+
+export interface ValidationPoint {
+  step: number;
+  trainLoss: number;
+  validLoss: number;
+}
+
+export type StopReason = 'converged' | 'max-epochs' | 'time-budget' | 'cancelled';
+
+export interface TrainResult {
+  steps: number;
+  tokens: number;
+  seconds: number;
+  tokensPerSecond: number;
+  bestValidLoss: number;
+  history: ValidationPoint[];
+  stoppedBy: StopReason;
+}
+
+export interface TrainHooks {
+  onProgress?(progress: TrainProgress): void;
+  /** Called after each validation that set a new best (the model holds the best weights at that moment). */
+  onBest?(point: ValidationPoint): void | Promise<void>;
+  /** Checked between steps; true stops training at once, keeping the best weights so far. */
+  isCancelled?(): boolean;
+  /** Seconds between progress reports. */
+  progressInterval?: number;
+}
+
+/**
+ * Truncated BPTT with the state carried across chunks, Adam, global-norm clipping, warm-up and decay on
+ * plateau, early stopping on the validation loss. Deterministic for a given seed and data. At the end the
+ * model holds the weights of the best validation.
+ */
+export async function train(
+  model: LanguageModel,
+  trainTokens: Int32Array,
+  validTokens: Int32Array,
+  options: TrainOptions,
+  hooks: TrainHooks = {},
+): Promise<TrainResult> {
+  const { kernels, params } = model;
+  const random = new Random(options.seed);
+  const batcher = new StreamBatcher(trainTokens, options.batch, options.steps);
+  const network = new Network(model, { batch: options.batch, steps: options.steps, training: true, dropout: options.dropout });
+  const validator = new StreamValidator(model, validTokens);
+  const adam = new Adam(kernels, params);
+  const schedule = new LearningRateSchedule(options);
+  const best = new Float32Array(params.values);
+  const validateEvery = options.validateEvery > 0 ? options.validateEvery : batcher.chunksPerEpoch();
+  const plannedSteps = options.maxEpochs * batcher.chunksPerEpoch();
+  const history: ValidationPoint[] = [];
+  const progressInterval = (hooks.progressInterval ?? 2) * 1000;
+
+  const started = performance.now();
+  let lastReport = started;
+  let step = 0, tokens = 0, reportLoss = 0, reportCount = 0, validationLoss = 0, validationCount = 0;
+  let stoppedBy: StopReason = 'max-epochs';
+
+  const elapsed = () => (performance.now() - started) / 1000;
+  const validate = async (): Promise<boolean> => {
+    const point = { step, trainLoss: validationLoss / Math.max(1, validationCount), validLoss: validator.meanLoss() };
+    validationLoss = 0;
+    validationCount = 0;
+    history.push(point);
+    const improved = schedule.observe(point.validLoss);
+    if (improved) {
+      best.set(params.values);
+      await hooks.onBest?.(point);
+    }
+    return improved;
+  };
+  training: for (let epoch = 0; epoch < options.maxEpochs; epoch++) {
+    network.resetState();
+    for (const steps of batcher.epoch(random)) {
+      if (hooks.isCancelled?.()) { stoppedBy = 'cancelled'; break training; }
+      if (elapsed() >= options.maxSeconds) { stoppedBy = 'time-budget'; break training; }
+      params.zeroGrads();
+      network.forward(batcher.inputs, steps, random);
+      const { loss, count } = network.backward(batcher.targets);
+      clipGradientNorm(kernels, params, options.clipNorm);
+      adam.step(schedule.rate(step));
+      network.carryState();
+      step++;
+      tokens += count;
+      reportLoss += loss; reportCount += count;
+      validationLoss += loss; validationCount += count;
+
+      const now = performance.now();
+      if (hooks.onProgress && now - lastReport >= progressInterval) {
+        const seconds = elapsed();
+        const byEpochs = step / plannedSteps;
+        const byTime = Number.isFinite(options.maxSeconds) ? seconds / options.maxSeconds : 0;
+        const fraction = Math.min(1, Math.max(byEpochs, byTime));
+        hooks.onProgress({
+          step, epoch, fraction,
+          tokensPerSecond: tokens / seconds,
+          trainLoss: reportLoss / Math.max(1, reportCount),
+          learningRate: schedule.rate(step),
+          etaSeconds: fraction > 0 ? seconds * (1 - fraction) / fraction : Infinity,
+        });
+        lastReport = now; reportLoss = 0; reportCount = 0;
+      }
+
+      if (step % validateEvery === 0 && !(await validate()) && schedule.shouldStop) {
+        stoppedBy = 'converged';
+        break training;
+      }
+    }
+  }
+  // Validate the last stretch too, so a short run or one cut by its time budget still keeps its best weights;
+  // a cancelled run skips it to stop at once.
+  if (history.length === 0 || (stoppedBy !== 'converged' && stoppedBy !== 'cancelled' && validationCount > 0)) {
+    await validate();
+  }
+  params.values.set(best);
+  const seconds = elapsed();
+  return { steps: step, tokens, seconds, tokensPerSecond: tokens / seconds, bestValidLoss: schedule.bestLoss, history, stoppedBy };
+}
+
+const VALIDATION_STREAMS = 16;
+const VALIDATION_STEPS = 64;
+
+/**
+ * Mean negative log-likelihood per token of a token stream, full softmax, split into parallel streams with
+ * state carried along each (an estimate for model selection; `eval` measures documents exactly).
+ * Buffers are allocated once and reused for every validation of a run.
+ */
+export class StreamValidator {
+  private readonly batcher: StreamBatcher;
+  private readonly network: Network;
+
+  constructor(model: LanguageModel, tokens: Int32Array) {
+    const batch = Math.max(1, Math.min(VALIDATION_STREAMS, Math.floor((tokens.length - 1) / 2)));
+    this.batcher = new StreamBatcher(tokens, batch, VALIDATION_STEPS);
+    this.network = new Network(model, { batch, steps: VALIDATION_STEPS, training: false });
+  }
+
+  meanLoss(): number {
+    const { batcher, network } = this;
+    network.resetState();
+    let loss = 0, count = 0;
+    for (const steps of batcher.epoch()) {
+      network.forward(batcher.inputs, steps);
+      loss += network.loss(batcher.targets);
+      count += steps * batcher.batch;
+      network.carryState();
+    }
+    return loss / Math.max(1, count);
+  }
+}
