@@ -56,7 +56,7 @@ export const MAX_VOCAB_SIZE = 65535;
  * outside (0, k]. Such a discount falls back to Y (Ney's single absolute discount),
  * or to 0.5 when Y is degenerate too. Keeping 0 < D_k <= k guarantees that a seen
  * context always leaves mass for the lower order (no word gets probability 0) and
- * that no count is discounted below zero (so no clipping, and sums stay exactly 1).
+ * that no count is discounted below zero (so no clipping is needed to stay normalized).
  */
 export function modifiedDiscounts(n1: number, n2: number, n3: number, n4: number): DiscountTriple {
   const y = n1 / (n1 + 2 * n2);
@@ -70,6 +70,57 @@ export function modifiedDiscounts(n1: number, n2: number, n3: number, n4: number
 }
 
 const discount = (d: DiscountTriple, count: number): number => (count === 1 ? d[0] : count === 2 ? d[1] : d[2]);
+/** c - D(c) for a seen n-gram. */
+const discounted = (count: number, d: DiscountTriple): number => count - discount(d, count);
+
+/**
+ * N-gram counts at one byte each. Zipf's law makes nearly every count tiny, and
+ * 4-byte counts were the largest part of the model; the rare counts >= 255 live in
+ * a side table sorted by index.
+ */
+class Counts {
+  static readonly LARGE = 255;
+
+  constructor(
+    readonly small: Uint8Array,
+    readonly largeAt: Uint32Array,
+    readonly largeValue: Uint32Array,
+  ) {}
+
+  get(i: number): number {
+    const c = this.small[i];
+    return c !== Counts.LARGE ? c : this.largeValue[searchSorted(this.largeAt, 0, this.largeAt.length, i)];
+  }
+
+  get byteLength(): number {
+    return this.small.byteLength + this.largeAt.byteLength + this.largeValue.byteLength;
+  }
+}
+
+/** Builds Counts from counts assigned in increasing index order. */
+class CountsBuilder {
+  private readonly small: Uint8Array;
+  private readonly largeAt: number[] = [];
+  private readonly largeValue: number[] = [];
+
+  constructor(length: number) {
+    this.small = new Uint8Array(length);
+  }
+
+  set(i: number, count: number): void {
+    if (count < Counts.LARGE) {
+      this.small[i] = count;
+    } else {
+      this.small[i] = Counts.LARGE;
+      this.largeAt.push(i);
+      this.largeValue.push(count);
+    }
+  }
+
+  finish(): Counts {
+    return new Counts(this.small, Uint32Array.from(this.largeAt), Uint32Array.from(this.largeValue));
+  }
+}
 
 /**
  * Trigram counts c(u v w), grouped by the middle word v. The begin-of-document
@@ -82,14 +133,14 @@ interface TrigramTable {
   readonly ctxU: Uint16Array;
   readonly triStart: Uint32Array; // length contexts + 1
   readonly triW: Uint16Array;
-  readonly triCount: Uint32Array;
+  readonly triCount: Counts;
 }
 
 /** Bigram adjusted counts, successors of v in biW/biCount[biStart[v] .. biStart[v+1]). */
 interface BigramTable {
   readonly biStart: Uint32Array; // length V + 2
   readonly biW: Uint16Array;
-  readonly biCount: Uint32Array;
+  readonly biCount: Counts;
   /** Unigram continuation counts N1+(. w). */
   readonly uniCount: Uint32Array;
 }
@@ -102,7 +153,7 @@ export class KneserNeyTrigram {
   private readonly tri: TrigramTable;
   private readonly bi: BigramTable;
   private readonly ctxTotal: Uint32Array; // c(u v .)
-  private readonly ctxGamma: Float64Array; // gamma3(u v)
+  private readonly ctxGamma: Float32Array; // gamma3(u v); single precision because there are millions of contexts
   private readonly biTotal: Uint32Array; // N1+(. v .)
   private readonly biGamma: Float64Array; // gamma2(v)
   private readonly p1: Float64Array; // P1(w), final unigram distribution
@@ -116,7 +167,7 @@ export class KneserNeyTrigram {
     this.bi = bi;
     const contexts = tri.ctxU.length;
     this.ctxTotal = new Uint32Array(contexts);
-    this.ctxGamma = new Float64Array(contexts);
+    this.ctxGamma = new Float32Array(contexts);
     groupTotalsAndGammas(tri.triStart, contexts, tri.triCount, discounts.trigram, this.ctxTotal, this.ctxGamma);
     this.biTotal = new Uint32Array(vocabSize + 1);
     this.biGamma = new Float64Array(vocabSize + 1);
@@ -137,8 +188,8 @@ export class KneserNeyTrigram {
     if (fixed === 'modified') {
       discounts = {
         unigram: modifiedDiscounts(...countsOfCounts(bi.uniCount)),
-        bigram: modifiedDiscounts(...countsOfCounts(bi.biCount)),
-        trigram: modifiedDiscounts(...countsOfCounts(tri.triCount)),
+        bigram: modifiedDiscounts(...countsOfCounts(bi.biCount.small)),
+        trigram: modifiedDiscounts(...countsOfCounts(tri.triCount.small)),
       };
     } else {
       const d: DiscountTriple = [fixed, fixed, fixed];
@@ -148,7 +199,7 @@ export class KneserNeyTrigram {
   }
 
   get sizes(): KneserNeySizes {
-    const arrays: ArrayBufferView[] = [
+    const parts: { byteLength: number }[] = [
       ...Object.values(this.tri), ...Object.values(this.bi),
       this.ctxTotal, this.ctxGamma, this.biTotal, this.biGamma, this.p1, this.scratch,
     ];
@@ -156,7 +207,7 @@ export class KneserNeyTrigram {
       trigramContexts: this.tri.ctxU.length,
       trigramTypes: this.tri.triW.length,
       bigramTypes: this.bi.biW.length,
-      memoryBytes: arrays.reduce((sum, a) => sum + a.byteLength, 0),
+      memoryBytes: parts.reduce((sum, a) => sum + a.byteLength, 0),
     };
   }
 
@@ -174,14 +225,14 @@ export class KneserNeyTrigram {
     let p = this.p1[w];
     const bs = biStart[cv], be = biStart[cv + 1];
     if (be > bs) {
-      const i = search(biW, bs, be, w);
-      const a2 = i < 0 ? 0 : (biCount[i] - discount(d.bigram, biCount[i])) / this.biTotal[cv];
+      const i = searchSorted(biW, bs, be, w);
+      const a2 = i < 0 ? 0 : discounted(biCount.get(i), d.bigram) / this.biTotal[cv];
       p = a2 + this.biGamma[cv] * p;
     }
     const ctx = this.findContext(cu, cv);
     if (ctx >= 0) {
-      const i = search(triW, triStart[ctx], triStart[ctx + 1], w);
-      const a3 = i < 0 ? 0 : (triCount[i] - discount(d.trigram, triCount[i])) / this.ctxTotal[ctx];
+      const i = searchSorted(triW, triStart[ctx], triStart[ctx + 1], w);
+      const a3 = i < 0 ? 0 : discounted(triCount.get(i), d.trigram) / this.ctxTotal[ctx];
       p = a3 + this.ctxGamma[ctx] * p;
     }
     return Math.log(p);
@@ -226,12 +277,12 @@ export class KneserNeyTrigram {
     for (let w = 0; w < V; w++) p[w] = g * p1[w];
     if (be > bs) {
       const scale = gamma3 / this.biTotal[cv];
-      for (let i = bs; i < be; i++) p[biW[i]] += scale * (biCount[i] - discount(d.bigram, biCount[i]));
+      for (let i = bs; i < be; i++) p[biW[i]] += scale * discounted(biCount.get(i), d.bigram);
     }
     if (ctx >= 0) {
       const scale = 1 / this.ctxTotal[ctx];
       for (let i = triStart[ctx], e = triStart[ctx + 1]; i < e; i++) {
-        p[triW[i]] += scale * (triCount[i] - discount(d.trigram, triCount[i]));
+        p[triW[i]] += scale * discounted(triCount.get(i), d.trigram);
       }
     }
     for (let w = 0; w < V; w++) out[w] = Math.log(p[w]);
@@ -258,13 +309,15 @@ export class KneserNeyTrigram {
    * Layout (little-endian): header, then the trigram table, then CRC-32 of all
    * preceding bytes.
    *   header:  magic "KNT3", u32 version, u32 vocabSize, u32 unkId, u32 contexts C,
-   *            u32 trigram types T, f64 x 9 discounts (unigram, bigram, trigram; D1 D2 D3+)
-   *   table:   u32[V+2] ctxStart, u16[C] ctxU, u32[C+1] triStart, u16[T] triW, u32[T] triCount
+   *            u32 trigram types T, u32 counts >= 255 L,
+   *            f64 x 9 discounts (unigram, bigram, trigram; D1 D2 D3+)
+   *   table:   u32[V+2] ctxStart, u16[C] ctxU, u32[C+1] triStart, u16[T] triW,
+   *            u8[T] counts (255 = look up the side table), u32[L] largeAt, u32[L] largeValue
    */
   serialize(): Uint8Array {
     assertLittleEndian();
     const { ctxStart, ctxU, triStart, triW, triCount } = this.tri;
-    const sections = [ctxStart, ctxU, triStart, triW, triCount];
+    const sections = [ctxStart, ctxU, triStart, triW, triCount.small, triCount.largeAt, triCount.largeValue];
     const length = HEADER_BYTES + sections.reduce((sum, a) => sum + a.byteLength, 0) + 4;
     const bytes = new Uint8Array(length);
     const view = new DataView(bytes.buffer);
@@ -274,8 +327,9 @@ export class KneserNeyTrigram {
     view.setUint32(12, this.unkId, true);
     view.setUint32(16, ctxU.length, true);
     view.setUint32(20, triW.length, true);
+    view.setUint32(24, triCount.largeAt.length, true);
     const { unigram, bigram, trigram } = this.discounts;
-    [...unigram, ...bigram, ...trigram].forEach((d, k) => view.setFloat64(24 + 8 * k, d, true));
+    [...unigram, ...bigram, ...trigram].forEach((d, k) => view.setFloat64(DISCOUNTS_AT + 8 * k, d, true));
     let offset = HEADER_BYTES;
     for (const a of sections) {
       bytes.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), offset);
@@ -299,9 +353,10 @@ export class KneserNeyTrigram {
     const unkId = view.getUint32(12, true);
     const C = view.getUint32(16, true);
     const T = view.getUint32(20, true);
+    const L = view.getUint32(24, true);
     if (V < 1 || V > MAX_VOCAB_SIZE) fail(`vocabulary size ${V} outside [1, ${MAX_VOCAB_SIZE}]`);
     if (unkId >= V) fail(`<unk> id ${unkId} outside [0, ${V})`);
-    const expected = HEADER_BYTES + 4 * (V + 2) + 2 * C + 4 * (C + 1) + 6 * T + 4;
+    const expected = HEADER_BYTES + 4 * (V + 2) + 2 * C + 4 * (C + 1) + 3 * T + 8 * L + 4;
     if (bytes.length < expected) fail(`truncated (${bytes.length} bytes, expected ${expected})`);
     if (bytes.length > expected) fail(`${bytes.length - expected} unexpected trailing bytes`);
     const stored = view.getUint32(expected - 4, true);
@@ -314,10 +369,10 @@ export class KneserNeyTrigram {
       });
       return d;
     };
-    const discounts = { unigram: triple(24), bigram: triple(48), trigram: triple(72) };
+    const discounts = { unigram: triple(DISCOUNTS_AT), bigram: triple(DISCOUNTS_AT + 24), trigram: triple(DISCOUNTS_AT + 48) };
 
     let offset = HEADER_BYTES;
-    const take = <A extends Uint16Array | Uint32Array>(make: new (n: number) => A, n: number): A => {
+    const take = <A extends Uint8Array | Uint16Array | Uint32Array>(make: new (n: number) => A, n: number): A => {
       const a = new make(n);
       new Uint8Array(a.buffer).set(bytes.subarray(offset, offset + a.byteLength));
       offset += a.byteLength;
@@ -328,7 +383,7 @@ export class KneserNeyTrigram {
       ctxU: take(Uint16Array, C),
       triStart: take(Uint32Array, C + 1),
       triW: take(Uint16Array, T),
-      triCount: take(Uint32Array, T),
+      triCount: new Counts(take(Uint8Array, T), take(Uint32Array, L), take(Uint32Array, L)),
     };
     const problem = checkTrigramTable(tri, V);
     if (problem !== undefined) fail(problem);
@@ -347,13 +402,14 @@ export class KneserNeyTrigram {
 
   private findContext(u: number, v: number): number {
     const { ctxStart, ctxU } = this.tri;
-    return search(ctxU, ctxStart[v], ctxStart[v + 1], u);
+    return searchSorted(ctxU, ctxStart[v], ctxStart[v + 1], u);
   }
 }
 
 const MAGIC = Uint8Array.of(0x4b, 0x4e, 0x54, 0x33); // "KNT3"
 const FORMAT_VERSION = 1;
-const HEADER_BYTES = 24 + 9 * 8;
+const DISCOUNTS_AT = 28;
+const HEADER_BYTES = DISCOUNTS_AT + 9 * 8;
 
 function assertLittleEndian(): void {
   // Sections are copied as raw typed-array memory; the format is little-endian.
@@ -372,7 +428,7 @@ function checkVocab(vocabSize: number, unkId: number, caller: string): void {
 }
 
 /** Index of x in the sorted range a[lo .. hi), or -1. */
-function search(a: Uint16Array, lo: number, hi: number, x: number): number {
+function searchSorted(a: Uint16Array | Uint32Array, lo: number, hi: number, x: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const m = a[mid];
@@ -383,7 +439,8 @@ function search(a: Uint16Array, lo: number, hi: number, x: number): number {
   return -1;
 }
 
-function countsOfCounts(counts: Uint32Array): [number, number, number, number] {
+/** n1..n4 (counts of 255 and more are never needed here, so Counts.small suffices). */
+function countsOfCounts(counts: Uint8Array | Uint32Array): [number, number, number, number] {
   const n: [number, number, number, number] = [0, 0, 0, 0];
   for (let i = 0; i < counts.length; i++) {
     const c = counts[i];
@@ -394,17 +451,18 @@ function countsOfCounts(counts: Uint32Array): [number, number, number, number] {
 
 /** total(ctx .) and gamma(ctx) for every group of successor counts (see logDistribution). */
 function groupTotalsAndGammas(
-  start: Uint32Array, groups: number, counts: Uint32Array, d: DiscountTriple, total: Uint32Array, gamma: Float64Array,
+  start: Uint32Array, groups: number, counts: Counts, d: DiscountTriple, total: Uint32Array, gamma: Float32Array | Float64Array,
 ): void {
   for (let g = 0; g < groups; g++) {
     let sum = 0;
-    let discounted = 0;
+    let mass = 0;
     for (let i = start[g], e = start[g + 1]; i < e; i++) {
-      sum += counts[i];
-      discounted += discount(d, counts[i]);
+      const c = counts.get(i);
+      sum += c;
+      mass += discount(d, c);
     }
     total[g] = sum;
-    gamma[g] = sum > 0 ? discounted / sum : 1;
+    gamma[g] = sum > 0 ? mass / sum : 1;
   }
 }
 
@@ -412,18 +470,18 @@ function groupTotalsAndGammas(
 function unigramDistribution(uniCount: Uint32Array, d: DiscountTriple): Float64Array {
   const V = uniCount.length;
   let total = 0;
-  let discounted = 0;
+  let mass = 0;
   for (let w = 0; w < V; w++) {
     if (uniCount[w] > 0) {
       total += uniCount[w];
-      discounted += discount(d, uniCount[w]);
+      mass += discount(d, uniCount[w]);
     }
   }
   const p1 = new Float64Array(V);
-  const uniform = (total > 0 ? discounted / total : 1) / V;
+  const uniform = (total > 0 ? mass / total : 1) / V;
   for (let w = 0; w < V; w++) {
     const c = uniCount[w];
-    p1[w] = (c > 0 ? (c - discount(d, c)) / total : 0) + uniform;
+    p1[w] = (c > 0 ? discounted(c, d) / total : 0) + uniform;
   }
   return p1;
 }
@@ -461,7 +519,7 @@ function countTrigrams(docs: Iterable<Int32Array>, V: number): TrigramTable {
   const ctxU = new Uint16Array(contexts);
   const triStart = new Uint32Array(contexts + 1);
   const triW = new Uint16Array(types);
-  const triCount = new Uint32Array(types);
+  const triCount = new CountsBuilder(types);
   let c = 0;
   let t = 0;
   for (let v = 0; v <= V; v++) {
@@ -479,14 +537,14 @@ function countTrigrams(docs: Iterable<Int32Array>, V: number): TrigramTable {
         c++;
       }
       triW[t] = key - u * V;
-      triCount[t] = j - i;
+      triCount.set(t, j - i);
       t++;
       i = j;
     }
   }
   ctxStart[V + 1] = c;
   triStart[c] = t;
-  return { ctxStart, ctxU, triStart, triW, triCount };
+  return { ctxStart, ctxU, triStart, triW, triCount: triCount.finish() };
 }
 
 /**
@@ -557,7 +615,7 @@ function deriveBigrams(tri: TrigramTable, V: number): BigramTable {
 
   const biStart = new Uint32Array(V + 2);
   const biW = new Uint16Array(types);
-  const biCount = new Uint32Array(types);
+  const biCount = new CountsBuilder(types);
   const uniCount = new Uint32Array(V);
   const adjusted = new Uint32Array(V);
   const touched = new Uint16Array(V);
@@ -568,20 +626,20 @@ function deriveBigrams(tri: TrigramTable, V: number): BigramTable {
     for (let t = triStart[ctxStart[v]], e = triStart[ctxStart[v + 1]]; t < e; t++) {
       const w = triW[t];
       if (adjusted[w] === 0) touched[nt++] = w;
-      adjusted[w] += v === bos ? triCount[t] : 1;
+      adjusted[w] += v === bos ? triCount.get(t) : 1;
     }
     const ws = touched.subarray(0, nt).sort();
     for (let k = 0; k < nt; k++) {
       const w = ws[k];
       biW[b] = w;
-      biCount[b] = adjusted[w];
+      biCount.set(b, adjusted[w]);
       b++;
       adjusted[w] = 0;
       uniCount[w]++;
     }
   }
   biStart[V + 1] = b;
-  return { biStart, biW, biCount, uniCount };
+  return { biStart, biW, biCount: biCount.finish(), uniCount };
 }
 
 /** Structural invariants the rest of the class relies on; a message for the first violation. */
@@ -607,8 +665,19 @@ function checkTrigramTable(tri: TrigramTable, V: number): string | undefined {
     for (let i = lo; i < hi; i++) {
       if (triW[i] >= V) return `trigram ${i} predicts id ${triW[i]} outside the vocabulary`;
       if (i > lo && triW[i] <= triW[i - 1]) return `successors of context ${c} are not strictly increasing`;
-      if (triCount[i] === 0) return `trigram ${i} has count 0`;
     }
+  }
+  const { small, largeAt, largeValue } = triCount;
+  let marked = 0;
+  for (let i = 0; i < T; i++) {
+    if (small[i] === 0) return `trigram ${i} has count 0`;
+    if (small[i] === Counts.LARGE) marked++;
+  }
+  if (marked !== largeAt.length) return `${marked} counts refer to the side table of ${largeAt.length} large counts`;
+  for (let k = 0; k < largeAt.length; k++) {
+    const i = largeAt[k];
+    if (i >= T || small[i] !== Counts.LARGE || (k > 0 && i <= largeAt[k - 1])) return `large count ${k} has an invalid index ${i}`;
+    if (largeValue[k] < Counts.LARGE) return `large count ${k} is only ${largeValue[k]}`;
   }
   return undefined;
 }

@@ -71,8 +71,9 @@ describe('KneserNeyTrigram', () => {
   const tiny = [Int32Array.of(0, 1, 0, 1, 2), Int32Array.of(0, 1, 2, 0, 1)];
   const [a, b, c, unk] = [0, 1, 2, 3];
   const p = (model: KneserNeyTrigram, u: number, v: number, w: number) => Math.exp(model.logProb(u, v, w));
+  // gamma3 is kept in single precision (millions of contexts), hence 1e-7 and not 1e-12.
   const close = (actual: number, expected: number) =>
-    assert.ok(Math.abs(actual - expected) < 1e-12, `${actual} != ${expected}`);
+    assert.ok(Math.abs(actual - expected) < 1e-7, `${actual} != ${expected}`);
 
   describe('hand-computed interpolated KN, D = 0.5 for every order', () => {
     const model = KneserNeyTrigram.train(tiny, 4, unk, { discounts: 0.5 });
@@ -195,6 +196,22 @@ describe('KneserNeyTrigram', () => {
       );
     });
 
+    it('handles counts of 255 and more (hand-computed)', () => {
+      // One document of 300 zeros, V = {0, 1}: c(<s> <s> 0) = 1, c(<s> 0 0) = 1, c(0 0 0) = 298.
+      // N1+(. 0 0) = |{<s>, 0}| = 2, c(<s> 0) = 1;  N1+(. 0) = |{<s>, 0}| = 2.
+      const D = 0.5;
+      const model = KneserNeyTrigram.train([new Int32Array(300)], 2, 1, { discounts: D });
+      const P1 = [(2 - D) / 2 + D / 2 / 2, D / 2 / 2];
+      const P2 = (2 - D) / 2 + (D / 2) * P1[0];
+      close(p(model, 0, 0, 0), (298 - D) / 298 + (D / 298) * P2);
+      close(p(model, 0, 0, 1), (D / 298) * (D / 2) * P1[1]);
+      assertNormalized(model, 0, 0);
+      const bytes = model.serialize();
+      assert.equal(new DataView(bytes.buffer).getUint32(24, true), 1, 'one count in the side table');
+      const copy = KneserNeyTrigram.deserialize(bytes);
+      assert.equal(copy.logProb(0, 0, 0), model.logProb(0, 0, 0));
+    });
+
     it('is uniform when trained on nothing', () => {
       const model = KneserNeyTrigram.train([new Int32Array(0)], 5, 0);
       for (let w = 0; w < 5; w++) close(p(model, -1, -1, w), 0.2);
@@ -286,12 +303,16 @@ describe('KneserNeyTrigram', () => {
         view.setUint32(copy.length - 4, crc32(copy.subarray(0, copy.length - 4)), true);
         return copy;
       };
-      // The last triW entry sits just before the T u32 counts and the checksum.
-      const T = new DataView(bytes.buffer).getUint32(20, true);
-      const lastW = bytes.length - 4 - 4 * T - 2;
+      // The file ends with u16[T] words, u8[T] counts, u32[L] x 2 large counts, the checksum.
+      const header = new DataView(bytes.buffer);
+      const T = header.getUint32(20, true);
+      const L = header.getUint32(24, true);
+      const lastCount = bytes.length - 4 - 8 * L - 1;
+      const lastW = lastCount - T - 1;
       assert.throws(() => KneserNeyTrigram.deserialize(resealed((view) => view.setUint16(lastW, V, true))), /outside the vocabulary/);
-      assert.throws(() => KneserNeyTrigram.deserialize(resealed((view) => view.setFloat64(24, -0.5, true))), /discount D1 = -0.5/);
-      assert.throws(() => KneserNeyTrigram.deserialize(resealed((view) => view.setUint32(bytes.length - 8, 0, true))), /has count 0/);
+      assert.throws(() => KneserNeyTrigram.deserialize(resealed((view) => view.setFloat64(28, -0.5, true))), /discount D1 = -0.5/);
+      assert.throws(() => KneserNeyTrigram.deserialize(resealed((view) => view.setUint8(lastCount, 0))), /has count 0/);
+      assert.throws(() => KneserNeyTrigram.deserialize(resealed((view) => view.setUint8(lastCount, 255))), /refer to the side table/);
     });
   });
 
