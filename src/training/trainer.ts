@@ -172,6 +172,8 @@ export async function train(
 
 const VALIDATION_STREAMS = 16;
 const VALIDATION_STEPS = 64;
+/** Shorter streams would restart without context too often and measure the restarts, not the model. */
+const MIN_VALIDATION_STREAM = 256;
 
 /**
  * Mean negative log-likelihood per token of a token stream, full softmax, split into parallel streams with
@@ -183,7 +185,7 @@ export class StreamValidator {
   private readonly network: Network;
 
   constructor(model: LanguageModel, tokens: Int32Array) {
-    const batch = Math.max(1, Math.min(VALIDATION_STREAMS, Math.floor((tokens.length - 1) / 2)));
+    const batch = Math.max(1, Math.min(VALIDATION_STREAMS, Math.floor((tokens.length - 1) / MIN_VALIDATION_STREAM)));
     this.batcher = new StreamBatcher(tokens, batch, VALIDATION_STEPS);
     this.network = new Network(model, { batch, steps: VALIDATION_STEPS, training: false });
   }
