@@ -94,7 +94,14 @@ for (const [u, v] of contexts.slice(0, 200)) model.logDistribution(u, v, out); /
 start = performance.now();
 for (const [u, v] of contexts) model.logDistribution(u, v, out);
 const perCallMs = (performance.now() - start) / contexts.length;
-console.log(`logDistribution: ${(perCallMs * 1000).toFixed(0)} µs per call (mean over ${contexts.length} contexts)`);
+let worst = 0;
+for (const [u, v] of contexts) {
+  model.logDistribution(u, v, out);
+  let sum = 0;
+  for (let w = 0; w < vocabSize; w++) sum += Math.exp(out[w]);
+  worst = Math.max(worst, Math.abs(sum - 1));
+}
+console.log(`logDistribution: ${(perCallMs * 1000).toFixed(0)} µs per call (mean over ${contexts.length} contexts); max |sum P - 1| = ${worst.toExponential(1)}`);
 
 start = performance.now();
 const evaluation = model.evaluate(heldOut);

@@ -74,9 +74,9 @@ const discount = (d: DiscountTriple, count: number): number => (count === 1 ? d[
 const discounted = (count: number, d: DiscountTriple): number => count - discount(d, count);
 
 /**
- * N-gram counts at one byte each. Zipf's law makes nearly every count tiny, and
- * 4-byte counts were the largest part of the model; the rare counts >= 255 live in
- * a side table sorted by index.
+ * N-gram counts at one byte each. Zipf's law makes nearly every count tiny, and at
+ * four bytes the counts would be the largest part of the model; the rare counts
+ * >= 255 live in a side table sorted by index.
  */
 class Counts {
   static readonly LARGE = 255;
@@ -176,6 +176,12 @@ export class KneserNeyTrigram {
     this.scratch = new Float64Array(vocabSize);
   }
 
+  /**
+   * docs: token-id sequences, one per document, ids in [0, vocabSize); read once, so a
+   * generator works. Each document starts from the context (BOS, BOS), where BOS is a
+   * virtual symbol outside the vocabulary. unkId is an ordinary word here: the caller
+   * maps out-of-vocabulary tokens to it, and it gets a probability like any other.
+   */
   static train(docs: Iterable<Int32Array>, vocabSize: number, unkId: number, options: KneserNeyOptions = {}): KneserNeyTrigram {
     checkVocab(vocabSize, unkId, 'KneserNeyTrigram.train');
     const fixed = options.discounts ?? 'modified';
@@ -288,7 +294,10 @@ export class KneserNeyTrigram {
     for (let w = 0; w < V; w++) out[w] = Math.log(p[w]);
   }
 
-  /** Per-token cross-entropy over documents, each starting from the begin-of-document context. */
+  /**
+   * Per-token cross-entropy over documents, each starting from the begin-of-document
+   * context; OOV tokens must already be mapped to unkId. Perplexity is NaN for no tokens.
+   */
   evaluate(docs: Iterable<Int32Array>): Evaluation {
     let tokens = 0;
     let nats = 0;
