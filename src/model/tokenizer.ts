@@ -54,7 +54,7 @@ const WORD_LETTER = String.raw`[[\p{L}_]--${CJK}]`;
 const WORD_START = String.raw`[[\p{L}\p{N}_]--${CJK}]`;
 const WORD_SEGMENT = String.raw`${WORD_START}${WORD_CHAR}*(?:['’\-]${WORD_CHAR}+)*`;
 const PATH_CHAR = String.raw`[\p{L}\p{M}\p{N}_.@+\-~%]`;
-/** Unspaced CJK text is split per character before paths are tried, so no path starts inside it. */
+/** A relative path does not start with CJK: unspaced CJK text is split per character before paths are tried. */
 const FIRST_PATH_CHAR = String.raw`[[\p{L}\p{M}\p{N}_.@+\-~%]--${CJK}]`;
 /** Sentence punctuation directly after a URL or path belongs to the sentence, so neither may end with it. */
 const PATH_END = String.raw`(?<![.\-])`;
@@ -85,8 +85,8 @@ const MATCHERS: readonly { readonly kind: TokenKind; readonly pattern: RegExp }[
   // A blank (possibly whitespace-only) line between line breaks.
   { kind: 'paragraph', pattern: sticky(`${BREAK}(?:${SPACE}*${BREAK})+`) },
   { kind: 'newline', pattern: sticky(BREAK) },
-  // No URL, e-mail, number or word starts with a Han/Kana/Hangul character; a relative path could,
-  // but trying it at every character of unspaced CJK text costs too much for how rare that is.
+  // No URL, e-mail, path, number or word starts with a Han/Kana/Hangul character (see
+  // FIRST_PATH_CHAR), so this goes first: unspaced CJK text then costs one test per character.
   { kind: 'cjk', pattern: sticky(String.raw`${CJK}\p{M}*`) },
   {
     kind: 'url',
@@ -99,7 +99,8 @@ const MATCHERS: readonly { readonly kind: TokenKind; readonly pattern: RegExp }[
   { kind: 'email', pattern: sticky(String.raw`[A-Za-z0-9_.+\-]{1,64}@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`) },
   // Absolute or home/dot-relative, Windows drive or UNC, or relative with a letter and either two
   // slashes or a file extension ("src/a.ts", but not "and/or"). The first segment of a relative
-  // path is bounded for the reason the e-mail local part is.
+  // path is bounded, and cannot start with a combining mark, for the reason the e-mail local part
+  // is bounded: otherwise runs of marks or of "a%a%..." are rescanned from every token in them.
   {
     kind: 'path',
     pattern: sticky(
