@@ -8,6 +8,8 @@ export interface HtmlOptions {
   keepClasses?: readonly string[];
   /** Class names whose element (with everything inside) is not prose for this source. */
   dropClasses?: readonly string[];
+  /** Class names that usually mark page chrome but hold prose in this source (debian-handbook's sidebars are asides). */
+  contentClasses?: readonly string[];
   /** Element ids whose element (with everything inside) is not prose for this source. */
   dropIds?: readonly string[];
 }
@@ -57,6 +59,7 @@ export function htmlToParagraphs(html: string, options: HtmlOptions = {}): RawPa
   const keepClasses = new Set(options.keepClasses ?? []);
   const dropClasses = new Set(options.dropClasses ?? []);
   const dropIds = new Set([...DROP_IDS, ...(options.dropIds ?? [])]);
+  const contentClasses = new Set(options.contentClasses ?? []);
   const paragraphs: RawParagraph[] = [];
   const stack: Frame[] = [{ mode: 'ignore', link: false }];
   let buffer = '';
@@ -76,7 +79,7 @@ export function htmlToParagraphs(html: string, options: HtmlOptions = {}): RawPa
     if (attrs.id !== undefined && dropIds.has(attrs.id.toLowerCase())) return true;
     if (attrs.role !== undefined && DROP_ROLES.has(attrs.role.toLowerCase())) return true;
     if (attrs.hidden !== undefined || attrs['aria-hidden'] === 'true') return true;
-    return classList(attrs).some((c) => DROP_CLASSES.has(c) || dropClasses.has(c));
+    return classList(attrs).some((c) => (DROP_CLASSES.has(c) && !contentClasses.has(c)) || dropClasses.has(c));
   };
 
   const parser = new Parser(

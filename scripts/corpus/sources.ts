@@ -83,9 +83,9 @@ export const SOURCES: readonly SourceSpec[] = [
     package: 'rust-doc',
     licence: 'MIT OR Apache-2.0',
     include:
-      /^usr\/share\/doc\/rust-doc\/html\/(book|reference|nomicon|rust-by-example|edition-guide|embedded-book|rustc|rustdoc|cargo|style-guide)\/.*\.html$/,
-    exclude: /\/print\.html$/,
-    note: 'The Rust books (book, reference, nomicon, by-example, edition guide, embedded, rustc, rustdoc); generated API pages left out; print.html repeats each book.',
+      /^usr\/share\/doc\/rust-doc\/html\/(book|reference|nomicon|rust-by-example|edition-guide|embedded-book|rustc|rustdoc|cargo|style-guide|std)\/.*\.html$/,
+    exclude: /\/print\.html$|\/book\/(first|second|2018)-edition\//,
+    note: 'The Rust books (book, reference, nomicon, by-example, edition guide, embedded, rustc, rustdoc) and the doc comments of std; core and alloc (mostly the same text as std) the unstable book and the stub pages of old book editions left out; print.html repeats each book.',
   },
   {
     package: 'nodejs-doc',
@@ -131,9 +131,35 @@ export const SOURCES: readonly SourceSpec[] = [
     note: 'Javadoc comments of the Java SE API: doc-comment style. Sampled (whole pages, seeded) as it is API-heavy.',
   },
   {
+    package: 'llvm-14-doc',
+    licence: 'Apache-2.0 WITH LLVM-exception',
+    include: /^usr\/share\/doc\/llvm-14-doc\/html\/.*\.html$/,
+    exclude: /\/html\/AMDGPU\//,
+    note: 'LLVM documentation: design, guides, coding standards, code review; the generated AMDGPU instruction pages left out.',
+  },
+  {
+    package: 'clang-14-doc',
+    licence: 'Apache-2.0 WITH LLVM-exception',
+    include: /^usr\/share\/doc\/clang-14\/html\/.*\.html$/,
+    note: 'Clang documentation.',
+  },
+  {
+    package: 'cmake-doc',
+    licence: 'BSD-3-Clause',
+    include: /^usr\/share\/doc\/cmake-data\/html\/(manual|guide|command|module|policy)\/.*\.html$/,
+    note: 'CMake manuals, guides, commands, modules and policies; one-line variable and property pages left out.',
+  },
+  {
+    package: 'bind9-doc',
+    licence: 'MPL-2.0',
+    include: /^usr\/share\/doc\/bind9-doc\/arm\/.*\.html$/,
+    note: 'BIND 9 Administrator Reference Manual.',
+  },
+  {
     package: 'debian-handbook',
     licence: 'GPL-2.0-or-later OR CC-BY-SA-3.0',
     include: /^usr\/share\/doc\/debian-handbook\/html\/en-US\/.*\.html$/,
+    html: { keepClasses: ['para'], contentClasses: ['sidebar'] },
     note: "The Debian Administrator's Handbook, English.",
   },
   {
@@ -160,6 +186,18 @@ export const SOURCES: readonly SourceSpec[] = [
     licence: 'Expat',
     include: /^usr\/share\/doc\/debmake-doc\/html\/.*\.en\.html$/,
     note: 'Guide for Debian Maintainers, English.',
+  },
+  {
+    package: 'maint-guide',
+    licence: 'GPL-2.0-or-later',
+    include: /^usr\/share\/doc\/maint-guide\/html\/.*\.en\.html$/,
+    note: 'Debian New Maintainers\' Guide, English.',
+  },
+  {
+    package: 'debian-faq',
+    licence: 'permissive (copy, modify and distribute with the notice kept; see debian/copyright)',
+    include: /^usr\/share\/doc\/debian\/FAQ\/.*\.html$/,
+    note: 'Debian GNU/Linux FAQ.',
   },
   {
     package: 'gnu-standards',
