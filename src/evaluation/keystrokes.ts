@@ -1,0 +1,73 @@
+/**
+ * Keystroke savings as shared/EVAL.md defines them: a simulated user types the text one character (code
+ * point) per keystroke and, before every keystroke, sees the one suggestion the editor would show there.
+ *  - ksr:      a suggestion of 2+ characters that the remaining text starts with is accepted with Tab
+ *              (one keystroke, the cursor moves past it); otherwise the next character is typed.
+ *  - ksr_word: as ksr, and when only the suggestion's first n >= 1 words (each with the whitespace or
+ *              punctuation before it) match, they are accepted with n Ctrl+Right keystrokes if that saves
+ *              at least one keystroke.
+ * KSR = 1 - keystrokes / characters.
+ */
+export interface KeystrokeFigures {
+  ksr: number;
+  keystrokes: number;
+  characters: number;
+  /** Suggestions shown (non-empty) and accepted. */
+  shown: number;
+  accepted: number;
+}
+
+export type SuggestAt = (textBeforeCursor: string, textAfterCursor: string) => Promise<string>;
+
+export async function keystrokeSavings(text: string, suggest: SuggestAt, acceptWords: boolean): Promise<KeystrokeFigures> {
+  const characters = codePointLength(text);
+  let position = 0, keystrokes = 0, shown = 0, accepted = 0;
+  while (position < text.length) {
+    const lineEnd = text.indexOf('\n', position);
+    const suggestion = await suggest(text.slice(0, position), text.slice(position, lineEnd < 0 ? text.length : lineEnd));
+    if (suggestion !== '') shown++;
+    if (codePointLength(suggestion) >= 2 && text.startsWith(suggestion, position)) {
+      keystrokes += 1;
+      position += suggestion.length;
+      accepted++;
+      continue;
+    }
+    if (acceptWords) {
+      const partial = acceptedWordPrefix(suggestion, text, position);
+      if (partial && codePointLength(partial.text) > partial.words) {
+        keystrokes += partial.words;
+        position += partial.text.length;
+        accepted++;
+        continue;
+      }
+    }
+    keystrokes += 1;
+    position += text.codePointAt(position)! > 0xffff ? 2 : 1;
+  }
+  return { ksr: characters === 0 ? 0 : 1 - keystrokes / characters, keystrokes, characters, shown, accepted };
+}
+
+/** Pieces of a suggestion that one accept-next-word takes: a word with what precedes it, or trailing punctuation. */
+const WORD_PIECE = /[^\p{L}\p{N}_]*[\p{L}\p{N}_]+|[^\p{L}\p{N}_]+$/gu;
+
+/** The longest run of the suggestion's leading words that the text continues with (n >= 1), if any. */
+export function acceptedWordPrefix(suggestion: string, text: string, position: number): { text: string; words: number } | undefined {
+  let matched = '', words = 0, best: { text: string; words: number } | undefined;
+  for (const piece of suggestion.match(WORD_PIECE) ?? []) {
+    matched += piece;
+    words++;
+    if (!text.startsWith(matched, position)) break;
+    best = { text: matched, words };
+  }
+  return best;
+}
+
+export function codePointLength(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdbff || i + 1 >= text.length) n++;
+    else { const d = text.charCodeAt(i + 1); n++; if (d >= 0xdc00 && d <= 0xdfff) i++; }
+  }
+  return n;
+}

@@ -1,0 +1,212 @@
+import { completeWithCase, joinSpacing } from '../model/tokenizer';
+import { Predictor } from './predictor';
+import { TokenRole, VocabularyTable } from './vocabularyTable';
+
+export interface PolicyOptions {
+  /** Completions of the partial word (or first words after a space) that are expanded further. */
+  firstCandidates: number;
+  /** Continuations kept behind each first word at every step of the beam search. */
+  beamWidth: number;
+  /** The most tokens a suggestion adds after the first word. */
+  maxWords: number;
+  /** Nothing is shown unless the probability that the whole shown text is right reaches this. */
+  minConfidence: number;
+}
+
+export const DEFAULT_POLICY: PolicyOptions = { firstCandidates: 3, beamWidth: 2, maxWords: 4, minConfidence: 0.2 };
+
+/** What the engine knows at the cursor. */
+export interface CompletionContext<S> {
+  /** Model state after the complete tokens before the cursor, and the next-token distribution there. */
+  state: S;
+  logProbs: Float32Array;
+  /** The partial word at the cursor ("" after whitespace or punctuation). */
+  prefix: string;
+  /** Whether the text before the partial word ends in whitespace (then no space is added before a word). */
+  afterWhitespace: boolean;
+  /** The last complete token's text (for spacing), if any. */
+  previous: string | undefined;
+}
+
+export interface Suggestion {
+  /** The ghost text: the rest of the partial word and the words after it, spaced as a writer types. */
+  text: string;
+  /** The model's probability that all of `text` is what the writer types next. */
+  probability: number;
+}
+
+/** A continuation after a first word: its token ids, its text (spacing included) and its log-probability. */
+interface Continuation {
+  text: string;
+  logProb: number;
+}
+
+/** Continuations already searched behind each first word, valid while the context stays the same. */
+export type ContinuationMemo = Map<number, Continuation[]>;
+
+interface Beam<S> {
+  text: string;
+  logProb: number;
+  lastWord: string;
+  words: number;
+  state: S;
+  row: Float32Array;
+  first: number;
+}
+
+/**
+ * The completion policy, shared by the extension, `eval`, `suggest` and the benchmarks:
+ * 1. candidates for the partial word: vocabulary words that extend it (case-aware), their probabilities
+ *    renormalised over the candidates; after whitespace, any word that a writer types after a space;
+ * 2. behind each of the best few, a beam search over the next tokens, stopping at a sentence end (kept),
+ *    before a line break, or after maxWords tokens;
+ * 3. of every candidate text (each prefix of each beam), the one that saves the most keystrokes in
+ *    expectation, probability × (length - 1), among those at least minConfidence likely; else nothing.
+ * Never a placeholder (<unk>, <num>, ...), never a line break.
+ */
+export async function completeAtCursor<S>(
+  predictor: Predictor<S>,
+  table: VocabularyTable,
+  context: CompletionContext<S>,
+  options: PolicyOptions,
+  memo: ContinuationMemo,
+  isStale: () => boolean,
+): Promise<Suggestion | undefined> {
+  const firsts = firstCandidates(table, context, options.firstCandidates);
+  if (firsts.length === 0) return undefined;
+  const missing = firsts.filter((f) => !memo.has(f.id) && f.probability >= options.minConfidence);
+  if (missing.length > 0) {
+    const found = await searchContinuations(predictor, table, context.state, missing.map((f) => f.id), options, isStale);
+    if (!found) return undefined;
+    for (const [id, continuations] of found) memo.set(id, continuations);
+  }
+  let best: Suggestion | undefined;
+  let bestGain = 0;
+  for (const first of firsts) {
+    for (const continuation of memo.get(first.id) ?? []) {
+      const text = first.text + continuation.text;
+      const probability = first.probability * Math.exp(continuation.logProb);
+      const gain = probability * (text.length - 1);
+      if (text.length >= 2 && probability >= options.minConfidence && gain > bestGain) {
+        best = { text, probability };
+        bestGain = gain;
+      }
+    }
+  }
+  return best;
+}
+
+interface FirstCandidate {
+  id: number;
+  /** What the first word adds at the cursor: the rest of the partial word, or the spaced next word. */
+  text: string;
+  probability: number;
+}
+
+function firstCandidates<S>(table: VocabularyTable, context: CompletionContext<S>, count: number): FirstCandidate[] {
+  const { logProbs, prefix, afterWhitespace, previous } = context;
+  // Candidates with the same surface ("The" and "the" → "The") pool their probability under the likelier id.
+  const bySurface = new Map<string, { id: number; logProb: number; mass: number }>();
+  let total = 0;
+  const consider = (id: number, surface: string) => {
+    const p = Math.exp(logProbs[id]);
+    total += p;
+    const entry = bySurface.get(surface);
+    if (!entry) bySurface.set(surface, { id, logProb: logProbs[id], mass: p });
+    else {
+      entry.mass += p;
+      if (logProbs[id] > entry.logProb) { entry.id = id; entry.logProb = logProbs[id]; }
+    }
+  };
+  if (prefix !== '') {
+    for (const id of table.vocabulary.idsWithPrefix(prefix)) {
+      if (table.roles[id] === TokenRole.Hidden) continue;
+      const surface = completeWithCase(table.word(id), prefix);
+      if (surface !== undefined) consider(id, surface);
+    }
+  } else {
+    for (let id = 0; id < table.roles.length; id++) {
+      const role = table.roles[id];
+      if (role === TokenRole.Hidden || role === TokenRole.Break) continue;
+      if (afterWhitespace && table.attaches[id]) continue;
+      const word = table.word(id);
+      consider(id, afterWhitespace ? word : joinSpacing(previous, word) + word);
+    }
+  }
+  if (total === 0) return [];
+  return [...bySurface.entries()]
+    .sort((a, b) => b[1].mass - a[1].mass)
+    .slice(0, count)
+    .map(([surface, { id, mass }]) => ({ id, text: prefix === '' ? surface : surface.slice(prefix.length), probability: mass / total }));
+}
+
+/**
+ * Beam search behind each first word, all first words' beams batched into one model call per step.
+ * Returns every prefix of every beam (the first word alone included, as the empty continuation).
+ */
+async function searchContinuations<S>(
+  predictor: Predictor<S>,
+  table: VocabularyTable,
+  state: S,
+  firstIds: number[],
+  options: PolicyOptions,
+  isStale: () => boolean,
+): Promise<Map<number, Continuation[]> | undefined> {
+  const V = predictor.vocabSize;
+  const results = new Map<number, Continuation[]>(firstIds.map((id) => [id, [{ text: '', logProb: 0 }]]));
+  const live = firstIds.filter((id) => table.roles[id] !== TokenRole.SentenceEnd);
+  if (live.length === 0 || options.maxWords === 0) return results;
+  let step = await predictor.stepMany(live.map(() => state), live);
+  if (isStale()) return undefined;
+  let beams: Beam<S>[] = live.map((id, i) => ({
+    text: '', logProb: 0, lastWord: table.word(id), words: 0, state: step.states[i], row: step.logProbs.subarray(i * V, (i + 1) * V), first: id,
+  }));
+  while (beams.length > 0) {
+    const extended: (Beam<S> & { token: number; ends: boolean })[] = [];
+    for (const first of new Set(beams.map((b) => b.first))) {
+      const candidates: (Beam<S> & { token: number; ends: boolean })[] = [];
+      for (const beam of beams) {
+        if (beam.first !== first) continue;
+        for (const token of topTokens(beam.row, table, options.beamWidth)) {
+          const word = table.word(token);
+          candidates.push({
+            ...beam,
+            text: beam.text + joinSpacing(beam.lastWord, word) + word,
+            logProb: beam.logProb + beam.row[token],
+            lastWord: word,
+            words: beam.words + 1,
+            token,
+            ends: table.roles[token] === TokenRole.SentenceEnd,
+          });
+        }
+      }
+      candidates.sort((a, b) => b.logProb - a.logProb);
+      extended.push(...candidates.slice(0, options.beamWidth));
+    }
+    for (const beam of extended) results.get(beam.first)!.push({ text: beam.text, logProb: beam.logProb });
+    const next = extended.filter((b) => !b.ends && b.words < options.maxWords);
+    if (next.length === 0) break;
+    step = await predictor.stepMany(next.map((b) => b.state), next.map((b) => b.token));
+    if (isStale()) return undefined;
+    beams = next.map((b, i) => ({ ...b, state: step.states[i], row: step.logProbs.subarray(i * V, (i + 1) * V) }));
+  }
+  return results;
+}
+
+/** The k most probable tokens that may be shown (not placeholders, not line breaks), best first. */
+function topTokens(row: Float32Array, table: VocabularyTable, k: number): number[] {
+  const ids: number[] = [];
+  const scores: number[] = [];
+  for (let id = 0; id < row.length; id++) {
+    const score = row[id];
+    if (ids.length === k && score <= scores[k - 1]) continue;
+    const role = table.roles[id];
+    if (role === TokenRole.Hidden || role === TokenRole.Break) continue;
+    let i = Math.min(ids.length, k - 1);
+    while (i > 0 && scores[i - 1] < score) i--;
+    ids.splice(i, 0, id);
+    scores.splice(i, 0, score);
+    if (ids.length > k) { ids.pop(); scores.pop(); }
+  }
+  return ids;
+}

@@ -1,0 +1,47 @@
+import { Vocabulary } from '../model/vocabulary';
+import { ContinuationMemo } from './completionPolicy';
+import { IncrementalTokenizer } from './incrementalTokenizer';
+
+/**
+ * The recurrent context the engine keeps per document. The model reads at most the last 512-1,024 tokens
+ * (a window whose start moves in steps of 512, so it stays put while the user types): a recurrent state
+ * summarises its past in a fixed-size vector, gains little from more, and a 5 MB buffer must not cost a
+ * model pass over the whole file at every keystroke.
+ */
+export const CONTEXT_WINDOW_STEP = 512;
+/** States are kept at every 16th position of the context, so an edit re-runs at most 15 tokens plus the change. */
+export const CHECKPOINT_EVERY = 16;
+
+export class DocumentState<S> {
+  readonly tokenizer: IncrementalTokenizer;
+  /** The context the states below belong to: <eos> then the window's token ids. */
+  context: number[] = [];
+  /** State after reading context[0..p) for p a multiple of CHECKPOINT_EVERY. */
+  readonly checkpoints = new Map<number, S>();
+  /** State and next-token distribution after the whole context. */
+  last: { length: number; state: S; logProbs: Float32Array } | undefined;
+  /** Continuations searched for the current context. */
+  memo: ContinuationMemo = new Map();
+  /** Bumped by every request; a request that finds it changed after an await has been overtaken. */
+  generation = 0;
+
+  constructor(vocabulary: Vocabulary) {
+    this.tokenizer = new IncrementalTokenizer(vocabulary);
+  }
+
+  /** Drops everything that depends on context positions from `position` on. */
+  invalidateFrom(position: number): void {
+    for (const p of this.checkpoints.keys()) if (p > position) this.checkpoints.delete(p);
+    if (this.last && this.last.length > position) this.last = undefined;
+    this.memo = new Map();
+  }
+}
+
+/** The window of token ids the model reads: <eos>, then the last 512-1,024 tokens (all of a shorter text). */
+export function contextWindow(ids: readonly number[], eosId: number): number[] {
+  const extra = ids.length - 2 * CONTEXT_WINDOW_STEP;
+  const start = extra <= 0 ? 0 : (Math.floor(extra / CONTEXT_WINDOW_STEP) + 1) * CONTEXT_WINDOW_STEP;
+  const window = [eosId];
+  for (let i = start; i < ids.length; i++) window.push(ids[i]);
+  return window;
+}

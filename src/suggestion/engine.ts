@@ -1,0 +1,123 @@
+import { partialWordAtCursor } from '../model/tokenizer';
+import { Vocabulary } from '../model/vocabulary';
+import { completeAtCursor, DEFAULT_POLICY, PolicyOptions } from './completionPolicy';
+import { CHECKPOINT_EVERY, contextWindow, DocumentState } from './documentState';
+import { Predictor } from './predictor';
+import { VocabularyTable } from './vocabularyTable';
+
+export interface SuggestionRequest {
+  /** Identifies the document whose state is cached (a URI in the editor, a fixed name in the CLI). */
+  document: string;
+  textBeforeCursor: string;
+  /** The rest of the line after the cursor, if any. */
+  textAfterCursor?: string;
+}
+
+/** VS Code's CancellationToken satisfies this. */
+export interface Cancellation {
+  readonly isCancellationRequested: boolean;
+}
+
+/** Documents whose states are kept; the least recently used is dropped first. */
+const MAX_DOCUMENTS = 32;
+const WORD_CHARACTER = /^[\p{L}\p{N}_]/u;
+
+/**
+ * The one function that turns text before the cursor into ghost text: the extension's provider, `suggest`,
+ * `eval` and the benchmarks all call suggest(). Per document it caches the recurrent states, so a keystroke
+ * runs only the tokens it added, and an edit earlier in the text re-runs from the last checkpoint before it.
+ * A request overtaken by a newer one for the same document, or cancelled, stops at its next model call and
+ * returns "" (no work queues up behind stale keystrokes).
+ */
+export class SuggestionEngine<S> {
+  private readonly table: VocabularyTable;
+  private readonly documents = new Map<string, DocumentState<S>>();
+
+  constructor(
+    private readonly predictor: Predictor<S>,
+    private readonly vocabulary: Vocabulary,
+    public options: PolicyOptions = DEFAULT_POLICY,
+  ) {
+    this.table = new VocabularyTable(vocabulary);
+  }
+
+  async suggest(request: SuggestionRequest, cancellation?: Cancellation): Promise<string> {
+    const after = request.textAfterCursor ?? '';
+    if (WORD_CHARACTER.test(after)) return ''; // the cursor is inside a word
+    const document = this.documentState(request.document);
+    const generation = ++document.generation;
+    const isStale = () => document.generation !== generation || cancellation?.isCancellationRequested === true;
+
+    const { complete, prefix } = partialWordAtCursor(request.textBeforeCursor);
+    const ids = document.tokenizer.update(complete);
+    const context = contextWindow(ids, this.vocabulary.eosId);
+    const position = await this.advanceTo(document, context, isStale);
+    if (!position) return '';
+    const suggestion = await completeAtCursor(this.predictor, this.table, {
+      state: position.state,
+      logProbs: position.logProbs,
+      prefix,
+      afterWhitespace: /\s$/.test(complete),
+      previous: document.tokenizer.lastToken()?.text,
+    }, this.options, document.memo, isStale);
+    if (!suggestion || isStale()) return '';
+    if (after.trim() !== '' && after.trimStart().startsWith(suggestion.text.trimStart())) return ''; // it would only repeat what follows
+    return suggestion.text;
+  }
+
+  /** Forgets a document's cached states (closed in the editor). */
+  forget(document: string): void {
+    this.documents.delete(document);
+  }
+
+  private documentState(key: string): DocumentState<S> {
+    let document = this.documents.get(key);
+    if (document) {
+      this.documents.delete(key); // re-inserted below as the most recently used
+    } else {
+      document = new DocumentState<S>(this.vocabulary);
+    }
+    this.documents.set(key, document);
+    if (this.documents.size > MAX_DOCUMENTS) this.documents.delete(this.documents.keys().next().value!);
+    return document;
+  }
+
+  /**
+   * Brings the document's state to the end of `context`: from the cached end if the context only grew
+   * or is unchanged, else from the last checkpoint within the unchanged prefix.
+   */
+  private async advanceTo(document: DocumentState<S>, context: number[], isStale: () => boolean) {
+    let same = 0;
+    const old = document.context;
+    while (same < old.length && same < context.length && old[same] === context[same]) same++;
+    if (same < old.length || same < context.length) {
+      document.invalidateFrom(same);
+      document.context = context;
+    }
+    if (document.last && document.last.length === context.length) return document.last;
+
+    let from = 0;
+    let state = this.predictor.initialState();
+    if (document.last && document.last.length <= same) {
+      from = document.last.length;
+      state = document.last.state;
+    } else {
+      for (let p = Math.floor(same / CHECKPOINT_EVERY) * CHECKPOINT_EVERY; p > 0; p -= CHECKPOINT_EVERY) {
+        const saved = document.checkpoints.get(p);
+        if (saved) { from = p; state = saved; break; }
+      }
+    }
+    let logProbs: Float32Array | undefined;
+    while (from < context.length) {
+      const to = Math.min(context.length, (Math.floor(from / CHECKPOINT_EVERY) + 1) * CHECKPOINT_EVERY);
+      const result = await this.predictor.advance(state, context.slice(from, to));
+      if (isStale()) return undefined;
+      state = result.state;
+      logProbs = result.logProbs;
+      from = to;
+      if (to % CHECKPOINT_EVERY === 0) document.checkpoints.set(to, state);
+    }
+    document.last = { length: context.length, state, logProbs: logProbs! };
+    return document.last;
+  }
+}

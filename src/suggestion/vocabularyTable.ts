@@ -1,0 +1,40 @@
+import { joinSpacing } from '../model/tokenizer';
+import { Vocabulary } from '../model/vocabulary';
+
+export const enum TokenRole {
+  /** Placeholders (<unk>, <eos>, <num>, ...): never shown. */
+  Hidden = 0,
+  /** A line or paragraph break: a suggestion stops before it. */
+  Break = 1,
+  /** Ends a sentence: a suggestion may include it, then stops. */
+  SentenceEnd = 2,
+  /** Anything else that can be shown. */
+  Text = 3,
+}
+
+const SENTENCE_ENDS = new Set(['.', '!', '?', '…', '...']);
+
+/** Per-id facts the completion policy asks at every keystroke, computed once per vocabulary. */
+export class VocabularyTable {
+  readonly roles: Uint8Array;
+  /** 1 for tokens a writer attaches to the previous word without a space ("," "." ")"). */
+  readonly attaches: Uint8Array;
+
+  constructor(readonly vocabulary: Vocabulary) {
+    const n = vocabulary.size;
+    this.roles = new Uint8Array(n);
+    this.attaches = new Uint8Array(n);
+    for (let id = 0; id < n; id++) {
+      const word = vocabulary.word(id);
+      this.roles[id] = vocabulary.isPlaceholder(id) ? TokenRole.Hidden
+        : /^[\n\r]/.test(word) ? TokenRole.Break
+        : SENTENCE_ENDS.has(word) ? TokenRole.SentenceEnd
+        : TokenRole.Text;
+      this.attaches[id] = joinSpacing('a', word) === '' ? 1 : 0;
+    }
+  }
+
+  word(id: number): string {
+    return this.vocabulary.word(id);
+  }
+}

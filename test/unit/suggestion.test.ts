@@ -1,0 +1,120 @@
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { KneserNeyTrigram } from '../../src/baseline/kneserNey';
+import { tokenize } from '../../src/model/tokenizer';
+import { countTokens, Vocabulary } from '../../src/model/vocabulary';
+import { DEFAULT_POLICY } from '../../src/suggestion/completionPolicy';
+import { SuggestionEngine } from '../../src/suggestion/engine';
+import { IncrementalTokenizer } from '../../src/suggestion/incrementalTokenizer';
+import { KneserNeyPredictor } from '../../src/suggestion/kneserNeyPredictor';
+
+const CORPUS = [
+  'The dog bit the man. The man ran home. The dog slept.',
+  'A cat sat on the mat. The dog ran home again.',
+  'Call (555) 123 now, or write to me. The end.',
+].join('\n').repeat(20);
+
+function trigramEngine(minConfidence = DEFAULT_POLICY.minConfidence) {
+  const vocabulary = Vocabulary.build(countTokens([CORPUS]), { minCount: 1, maxSize: 200 });
+  const ids = Int32Array.from(vocabulary.encode(tokenize(CORPUS)));
+  const trigram = KneserNeyTrigram.train([ids], vocabulary.size, vocabulary.unkId);
+  const engine = new SuggestionEngine(new KneserNeyPredictor(trigram, vocabulary.eosId), vocabulary, { ...DEFAULT_POLICY, minConfidence });
+  return { engine, vocabulary };
+}
+
+describe('incremental tokenizer', () => {
+  const vocabulary = Vocabulary.build(countTokens(['the cat sat on the mat. a b c\n\nd e f']), { minCount: 1, maxSize: 100 });
+  const full = (text: string) => vocabulary.encode(tokenize(text));
+  const alphabet = fc.constantFrom('a', 'b', 't', 'h', 'e', ' ', '\n', '.', ',', '/', ':', '1', '-', "'", '\t', 'é', '語', '😀', '@', 'x');
+  const textArbitrary = fc.array(alphabet, { maxLength: 40 }).map((chars) => chars.join(''));
+
+  it('gives the ids of a full tokenization after any sequence of edits (property)', () => {
+    fc.assert(fc.property(textArbitrary, fc.array(fc.tuple(fc.nat(), fc.nat(5), textArbitrary), { maxLength: 8 }), (start, edits) => {
+      const tokenizer = new IncrementalTokenizer(vocabulary);
+      let text = start;
+      assert.deepEqual([...tokenizer.update(text)], full(text));
+      for (const [at, removed, inserted] of edits) {
+        const position = text.length === 0 ? 0 : at % (text.length + 1);
+        text = text.slice(0, position) + inserted + text.slice(position + removed);
+        assert.deepEqual([...tokenizer.update(text)], full(text), JSON.stringify(text));
+      }
+    }), { numRuns: 400 });
+  });
+
+  it('gives the ids of a full tokenization while a text is typed one character at a time', () => {
+    const text = 'the cat sat\n\n on the mat.  a b\tc http://x.y/z d\n e';
+    const tokenizer = new IncrementalTokenizer(vocabulary);
+    for (let i = 0; i <= text.length; i++) assert.deepEqual([...tokenizer.update(text.slice(0, i))], full(text.slice(0, i)));
+  });
+});
+
+describe('suggestion engine (through the Kneser-Ney predictor)', () => {
+  it('completes the sentence after a word: "The dog bit the" -> " man."', async () => {
+    const { engine } = trigramEngine();
+    assert.equal(await engine.suggest({ document: 'a', textBeforeCursor: 'The dog bit the' }), ' man.');
+  });
+
+  it('completes the partial word and goes on', async () => {
+    const { engine } = trigramEngine();
+    assert.equal(await engine.suggest({ document: 'a', textBeforeCursor: 'The dog bit the m' }), 'an.');
+    assert.equal(await engine.suggest({ document: 'a', textBeforeCursor: 'A cat sat on the ma' }), 't.');
+  });
+
+  it('adds no space of its own after whitespace', async () => {
+    const { engine } = trigramEngine();
+    assert.equal(await engine.suggest({ document: 'a', textBeforeCursor: 'A cat sat on the ' }), 'mat.');
+  });
+
+  it('keeps the case the writer typed and capitalises at a sentence start', async () => {
+    const { engine } = trigramEngine();
+    const suggestion = await engine.suggest({ document: 'a', textBeforeCursor: 'The man ran home. Th' });
+    assert.match(suggestion, /^e /);
+  });
+
+  it('suggests nothing inside a word or when the suggestion only repeats what follows', async () => {
+    const { engine } = trigramEngine();
+    assert.equal(await engine.suggest({ document: 'a', textBeforeCursor: 'The dog bit the m', textAfterCursor: 'xyz' }), '');
+    assert.equal(await engine.suggest({ document: 'b', textBeforeCursor: 'The dog bit the', textAfterCursor: ' man.' }), '');
+  });
+
+  it('never suggests a placeholder: the phone number class <num> is not shown', async () => {
+    const { engine } = trigramEngine();
+    const suggestion = await engine.suggest({ document: 'a', textBeforeCursor: 'Call (' });
+    assert.ok(!/<\w+>/.test(suggestion), suggestion);
+  });
+
+  it('shows nothing when no continuation reaches the confidence gate', async () => {
+    const { engine } = trigramEngine(0.99);
+    assert.equal(await engine.suggest({ document: 'a', textBeforeCursor: 'The ' }), '');
+  });
+
+  it('drops a request that a newer one for the same document overtook, and a cancelled one', async () => {
+    const { engine } = trigramEngine();
+    const first = engine.suggest({ document: 'a', textBeforeCursor: 'The dog bit the' });
+    const second = engine.suggest({ document: 'a', textBeforeCursor: 'The dog bit the m' });
+    assert.deepEqual(await Promise.all([first, second]), ['', 'an.']);
+    assert.equal(await engine.suggest({ document: 'a', textBeforeCursor: 'The dog bit the' }, { isCancellationRequested: true }), '');
+  });
+
+  it('gives the same suggestions with a warm cache as from scratch, after edits anywhere', async () => {
+    const { engine } = trigramEngine();
+    const texts = ['The dog bit the', 'The dog bit the man. The', 'A cat bit the man. The', 'A cat bit the man. The m', 'The dog'];
+    for (const text of texts) {
+      const warm = await engine.suggest({ document: 'warm', textBeforeCursor: text });
+      const cold = await trigramEngine().engine.suggest({ document: 'cold', textBeforeCursor: text });
+      assert.equal(warm, cold, text);
+    }
+  });
+
+  it('handles a 5 MB single-line buffer, binary junk, CJK and emoji without error', async () => {
+    const { engine } = trigramEngine();
+    const huge = 'x'.repeat(5 * 2 ** 20);
+    const started = performance.now();
+    assert.equal(typeof await engine.suggest({ document: 'huge', textBeforeCursor: huge }), 'string');
+    assert.equal(typeof await engine.suggest({ document: 'huge', textBeforeCursor: huge + 'y' }), 'string');
+    assert.ok(performance.now() - started < 5000, 'no pathological slowness');
+    const junk = Array.from({ length: 3000 }, (_, i) => String.fromCharCode((i * 7919) % 65536)).join('');
+    assert.equal(typeof await engine.suggest({ document: 'junk', textBeforeCursor: junk }), 'string');
+    assert.equal(typeof await engine.suggest({ document: 'cjk', textBeforeCursor: '日本語のテキスト 😀👍🏽 The dog bit the' }), 'string');
+  });
+});
