@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runEval } from './evalCommand';
+import { runExport } from './exportCommand';
 import { runTrain } from './trainCommand';
 
 /** `node dist/cli.js <command>`: the engine's command-line entry, the same code the extension runs. */
@@ -58,6 +59,11 @@ program.command('eval')
   .option('--json', 'print one JSON line last')
   .option('--kernels <kind>', 'numeric kernels: wasm or typescript', 'wasm')
   .action(async (options) => { await runEval(options); });
+
+program.command('export')
+  .description('write the model\'s ONNX file into its directory, for the ONNX Runtime')
+  .requiredOption('--model <dir>', 'model directory')
+  .action(async (options) => { await runExport(options); });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
