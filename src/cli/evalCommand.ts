@@ -1,23 +1,36 @@
 import { promises as fs } from 'node:fs';
 import { KneserNeyTrigram } from '../baseline/kneserNey';
+import { RuntimeKind } from '../inference/runtime';
 import { encodeDocument, wordCandidates } from '../model/encoding';
 import { createKernels } from '../model/kernels/createKernels';
 import { loadModel, ModelFormatError, readVerifiedFile } from '../model/modelFiles';
+import { keystrokeSavings, KeystrokeFigures } from '../evaluation/keystrokes';
 import { KneserNeyScorer } from '../evaluation/kneserNeyScorer';
 import { LanguageFigures, measureLanguage } from '../evaluation/languageMeasures';
 import { ModelScorer } from '../evaluation/modelScorer';
+import { Suggester } from '../suggestion/engine';
+import { loadBaselineEngine, loadSuggestionEngine } from '../suggestion/loadEngine';
 
 export interface EvalCommandOptions {
   model: string;
   text: string;
   json?: boolean;
   kernels: string;
+  runtime: RuntimeKind;
+  minConfidence?: number;
+  ksr: boolean;
+}
+
+interface Figures extends LanguageFigures {
+  ksr: number | null;
+  ksrWord: number | null;
 }
 
 /** shared/EVAL.md's `eval`: the model's figures beside its Kneser-Ney trigram's on one text. */
 export async function runEval(o: EvalCommandOptions): Promise<void> {
   const text = await fs.readFile(o.text, 'utf8');
   const kernels = await createKernels(o.kernels);
+  let ours: Figures, theirs: Figures;
   try {
     const { manifest, model, vocabulary } = await loadModel(o.model, kernels);
     const baselineEntry = manifest.files.baseline;
@@ -25,23 +38,45 @@ export async function runEval(o: EvalCommandOptions): Promise<void> {
     const baseline = KneserNeyTrigram.deserialize(await readVerifiedFile(o.model, baselineEntry, 'baseline'));
     const document = encodeDocument(text, vocabulary);
     const candidates = wordCandidates(vocabulary);
-    const ours = measureLanguage([document], new ModelScorer(model, vocabulary.eosId), candidates, vocabulary.unkId);
-    const theirs = measureLanguage([document], new KneserNeyScorer(baseline), candidates, vocabulary.unkId);
-    const chars = [...text].length;
-    if (!o.json) {
-      const row = (name: string, f: LanguageFigures) =>
-        `${name.padEnd(8)} perplexity ${f.perplexity.toFixed(2).padStart(9)}   top-1 ${(f.top1 * 100).toFixed(2).padStart(6)}%   top-3 ${(f.top3 * 100).toFixed(2).padStart(6)}%`;
-      process.stdout.write(`${o.text}: ${ours.tokens} tokens (${(ours.oovRate * 100).toFixed(2)}% out of vocabulary), ${ours.wordBoundaries} word boundaries, ${chars} characters\n`);
-      process.stdout.write(row(manifest.config.cell, ours) + '\n' + row('kn3', theirs) + '\n');
-    }
-    // ksr and ksr_word join when the suggestion engine exists (shared/EVAL.md); null until then.
-    const line = {
-      perplexity: ours.perplexity, oov_rate: ours.oovRate, top1: ours.top1, top3: ours.top3, ksr: null, ksr_word: null,
-      tokens: ours.tokens, chars,
-      baseline: { name: 'kn3', perplexity: theirs.perplexity, top1: theirs.top1, top3: theirs.top3, ksr: null, ksr_word: null },
-    };
-    if (o.json) process.stdout.write(JSON.stringify(line) + '\n');
+    ours = { ...measureLanguage([document], new ModelScorer(model, vocabulary.eosId), candidates, vocabulary.unkId), ksr: null, ksrWord: null };
+    theirs = { ...measureLanguage([document], new KneserNeyScorer(baseline), candidates, vocabulary.unkId), ksr: null, ksrWord: null };
   } finally {
     kernels.dispose();
   }
+  if (o.ksr) {
+    // Keystroke savings go through the very engine the editor uses: runtime, state cache, policy and gate.
+    const loaded = await loadSuggestionEngine(o.model, o.runtime, o.minConfidence === undefined ? {} : { minConfidence: o.minConfidence });
+    try {
+      Object.assign(ours, await savings(text, loaded.engine));
+      Object.assign(theirs, await savings(text, await loadBaselineEngine(o.model, loaded.manifest, loaded.engine.options)));
+    } finally {
+      await loaded.runtime.dispose();
+    }
+  }
+  const chars = [...text].length;
+  if (!o.json) {
+    const percent = (x: number | null) => (x === null ? '     -' : `${(x * 100).toFixed(2).padStart(6)}%`);
+    const row = (name: string, f: Figures) => `${name.padEnd(6)} perplexity ${f.perplexity.toFixed(2).padStart(9)}   top-1 ${percent(f.top1)}   top-3 ${percent(f.top3)}   ksr ${percent(f.ksr)}   ksr_word ${percent(f.ksrWord)}`;
+    process.stdout.write(`${o.text}: ${ours.tokens} tokens (${(ours.oovRate * 100).toFixed(2)}% out of vocabulary), ${ours.wordBoundaries} word boundaries, ${chars} characters\n`);
+    process.stdout.write(row('model', ours) + '\n' + row('kn3', theirs) + '\n');
+  } else {
+    process.stdout.write(JSON.stringify({
+      perplexity: ours.perplexity, oov_rate: ours.oovRate, top1: ours.top1, top3: ours.top3, ksr: ours.ksr, ksr_word: ours.ksrWord,
+      tokens: ours.tokens, chars,
+      baseline: { name: 'kn3', perplexity: theirs.perplexity, top1: theirs.top1, top3: theirs.top3, ksr: theirs.ksr, ksr_word: theirs.ksrWord },
+    }) + '\n');
+  }
+}
+
+async function savings(text: string, engine: Suggester): Promise<{ ksr: number; ksrWord: number }> {
+  let run = 0;
+  const measure = async (acceptWords: boolean): Promise<KeystrokeFigures> => {
+    const document = `eval-${run++}`;
+    try {
+      return await keystrokeSavings(text, (before) => engine.suggest({ document, textBeforeCursor: before }), acceptWords);
+    } finally {
+      engine.forget(document);
+    }
+  };
+  return { ksr: (await measure(false)).ksr, ksrWord: (await measure(true)).ksr };
 }

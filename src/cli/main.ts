@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runEval } from './evalCommand';
 import { runExport } from './exportCommand';
+import { runSuggest } from './suggestCommand';
 import { runTrain } from './trainCommand';
 
 /** `node dist/cli.js <command>`: the engine's command-line entry, the same code the extension runs. */
@@ -57,8 +58,20 @@ program.command('eval')
   .requiredOption('--model <dir>', 'model directory')
   .requiredOption('--text <file>', 'UTF-8 text to measure on (one document)')
   .option('--json', 'print one JSON line last')
-  .option('--kernels <kind>', 'numeric kernels: wasm or typescript', 'wasm')
+  .option('--kernels <kind>', 'numeric kernels for perplexity and accuracy: wasm or typescript', 'wasm')
+  .addOption(new Option('--runtime <kind>', 'runtime for keystroke savings (as in the editor)').choices(['onnx', 'typescript']).default('onnx'))
+  .option('--no-ksr', 'skip keystroke savings (they type the whole text through the suggestion engine)')
+  .option('--min-confidence <p>', 'confidence gate for keystroke savings (default: the model\'s measured one)', fraction)
   .action(async (options) => { await runEval(options); });
+
+program.command('suggest')
+  .description('print the suggestion for a cursor after TEXT, or speak the JSON-lines protocol of shared/EVAL.md with --stdio')
+  .argument('[text]', 'the text before the cursor')
+  .requiredOption('--model <dir>', 'model directory')
+  .option('--stdio', 'read {"text": ...} lines on stdin, answer {"suggestion": ...} lines on stdout')
+  .addOption(new Option('--runtime <kind>', 'inference runtime').choices(['onnx', 'typescript']).default('onnx'))
+  .option('--min-confidence <p>', 'confidence gate (default: the model\'s measured one)', fraction)
+  .action(async (text: string | undefined, options) => { await runSuggest(text, options); });
 
 program.command('export')
   .description('write the model\'s ONNX file into its directory, for the ONNX Runtime')

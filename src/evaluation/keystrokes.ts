@@ -17,14 +17,14 @@ export interface KeystrokeFigures {
   accepted: number;
 }
 
-export type SuggestAt = (textBeforeCursor: string, textAfterCursor: string) => Promise<string>;
+/** The writer is typing new text, so nothing follows the cursor: the suggestion sees the text before it only. */
+export type SuggestAt = (textBeforeCursor: string) => Promise<string>;
 
 export async function keystrokeSavings(text: string, suggest: SuggestAt, acceptWords: boolean): Promise<KeystrokeFigures> {
   const characters = codePointLength(text);
   let position = 0, keystrokes = 0, shown = 0, accepted = 0;
   while (position < text.length) {
-    const lineEnd = text.indexOf('\n', position);
-    const suggestion = await suggest(text.slice(0, position), text.slice(position, lineEnd < 0 ? text.length : lineEnd));
+    const suggestion = await suggest(text.slice(0, position));
     if (suggestion !== '') shown++;
     if (codePointLength(suggestion) >= 2 && text.startsWith(suggestion, position)) {
       keystrokes += 1;

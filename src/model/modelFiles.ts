@@ -54,6 +54,8 @@ export interface ModelManifest {
   /** Further files by role, e.g. { baseline: ..., onnx: ... }. */
   files: Record<string, FileEntry>;
   training: TrainingRecord;
+  /** Completion-policy settings measured best for this model (e.g. its confidence gate), if any. */
+  policy?: Partial<{ firstCandidates: number; beamWidth: number; maxWords: number; minConfidence: number }>;
 }
 
 export class ModelFormatError extends Error {

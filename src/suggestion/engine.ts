@@ -18,6 +18,13 @@ export interface Cancellation {
   readonly isCancellationRequested: boolean;
 }
 
+/** What callers of an engine need, whatever its model's state type. */
+export interface Suggester {
+  suggest(request: SuggestionRequest, cancellation?: Cancellation): Promise<string>;
+  forget(document: string): void;
+  options: PolicyOptions;
+}
+
 /** Documents whose states are kept; the least recently used is dropped first. */
 const MAX_DOCUMENTS = 32;
 const WORD_CHARACTER = /^[\p{L}\p{N}_]/u;
@@ -29,7 +36,7 @@ const WORD_CHARACTER = /^[\p{L}\p{N}_]/u;
  * A request overtaken by a newer one for the same document, or cancelled, stops at its next model call and
  * returns "" (no work queues up behind stale keystrokes).
  */
-export class SuggestionEngine<S> {
+export class SuggestionEngine<S> implements Suggester {
   private readonly table: VocabularyTable;
   private readonly documents = new Map<string, DocumentState<S>>();
 
