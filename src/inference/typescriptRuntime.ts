@@ -13,9 +13,10 @@ import { checkRunArguments, StateLayout } from './stateLayout';
  */
 const CHUNK_STEPS = 32;
 /**
- * Networks kept, by shape. Steps come in two sizes only (1, the common token-by-token case, and CHUNK_STEPS), so
- * shapes differ by batch. The wasm kernels' allocator never frees, so dropping a network returns its memory
- * only with the TypeScript kernels; it is the small set of shapes that bounds the wasm memory.
+ * Networks kept, by shape, with the TypeScript kernels. Steps come in two sizes only (1, the token-by-token case,
+ * and CHUNK_STEPS), so shapes differ by batch. The wasm kernels' allocator never frees: a dropped network's
+ * memory would not come back and re-creating it would take more, so with them every shape is kept, and memory
+ * is bounded by the batch sizes a caller uses (its beam widths).
  */
 const MAX_NETWORKS = 8;
 
@@ -98,7 +99,7 @@ export class TypeScriptRuntime implements InferenceRuntime {
       this.networks.delete(key);
     } else {
       network = new Network(this.model, { batch, steps, training: false });
-      if (this.networks.size >= MAX_NETWORKS) this.networks.delete(this.networks.keys().next().value!);
+      if (this.kernels.name === 'typescript' && this.networks.size >= MAX_NETWORKS) this.networks.delete(this.networks.keys().next().value!);
     }
     this.networks.set(key, network);
     return network;
