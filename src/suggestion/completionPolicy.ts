@@ -104,11 +104,38 @@ interface FirstCandidate {
 }
 
 function firstCandidates<S>(table: VocabularyTable, context: CompletionContext<S>, count: number): FirstCandidate[] {
-  const { logProbs, prefix, afterWhitespace, previous } = context;
-  // Candidates with the same surface ("The" and "the" → "The") pool their probability under the likelier id.
+  return context.prefix === '' ? nextWordCandidates(table, context, count) : wordCompletions(table, context, count);
+}
+
+/**
+ * After whitespace or punctuation: the likeliest tokens that may start a suggestion there, renormalised over
+ * them. The excluded mass (placeholders, line breaks, and after whitespace the tokens that attach to the
+ * previous word) is a short list, so the total needs no pass over the whole vocabulary.
+ */
+function nextWordCandidates<S>(table: VocabularyTable, { logProbs, afterWhitespace, previous }: CompletionContext<S>, count: number): FirstCandidate[] {
+  let excluded = 0;
+  for (const id of table.neverFirst) excluded += Math.exp(logProbs[id]);
+  if (afterWhitespace) for (const id of table.attaching) excluded += Math.exp(logProbs[id]);
+  const total = 1 - excluded;
+  if (total <= 1e-9) return [];
+  const ids = topTokens(logProbs, table, count, afterWhitespace);
+  return ids.map((id) => {
+    const word = table.word(id);
+    return { id, text: afterWhitespace ? word : joinSpacing(previous, word) + word, probability: Math.exp(logProbs[id]) / total };
+  });
+}
+
+/**
+ * The vocabulary words that extend the partial word (case-aware), renormalised over them. Words with the
+ * same surface ("The" and "the" after "Th") pool their probability under the likelier id.
+ */
+function wordCompletions<S>(table: VocabularyTable, { logProbs, prefix }: CompletionContext<S>, count: number): FirstCandidate[] {
   const bySurface = new Map<string, { id: number; logProb: number; mass: number }>();
   let total = 0;
-  const consider = (id: number, surface: string) => {
+  for (const id of table.vocabulary.idsWithPrefix(prefix)) {
+    if (table.roles[id] === TokenRole.Hidden) continue;
+    const surface = completeWithCase(table.word(id), prefix);
+    if (surface === undefined) continue;
     const p = Math.exp(logProbs[id]);
     total += p;
     const entry = bySurface.get(surface);
@@ -117,27 +144,16 @@ function firstCandidates<S>(table: VocabularyTable, context: CompletionContext<S
       entry.mass += p;
       if (logProbs[id] > entry.logProb) { entry.id = id; entry.logProb = logProbs[id]; }
     }
-  };
-  if (prefix !== '') {
-    for (const id of table.vocabulary.idsWithPrefix(prefix)) {
-      if (table.roles[id] === TokenRole.Hidden) continue;
-      const surface = completeWithCase(table.word(id), prefix);
-      if (surface !== undefined) consider(id, surface);
-    }
-  } else {
-    for (let id = 0; id < table.roles.length; id++) {
-      const role = table.roles[id];
-      if (role === TokenRole.Hidden || role === TokenRole.Break) continue;
-      if (afterWhitespace && table.attaches[id]) continue;
-      const word = table.word(id);
-      consider(id, afterWhitespace ? word : joinSpacing(previous, word) + word);
-    }
   }
   if (total === 0) return [];
-  return [...bySurface.entries()]
-    .sort((a, b) => b[1].mass - a[1].mass)
-    .slice(0, count)
-    .map(([surface, { id, mass }]) => ({ id, text: prefix === '' ? surface : surface.slice(prefix.length), probability: mass / total }));
+  const best: FirstCandidate[] = [];
+  for (const [surface, { id, mass }] of bySurface) {
+    if (best.length === count && mass <= best[count - 1].probability * total) continue;
+    best.push({ id, text: surface.slice(prefix.length), probability: mass / total });
+    best.sort((a, b) => b.probability - a.probability);
+    if (best.length > count) best.pop();
+  }
+  return best;
 }
 
 /**
@@ -193,15 +209,18 @@ async function searchContinuations<S>(
   return results;
 }
 
-/** The k most probable tokens that may be shown (not placeholders, not line breaks), best first. */
-function topTokens(row: Float32Array, table: VocabularyTable, k: number): number[] {
+/**
+ * The k most probable tokens that may be shown (not placeholders, not line breaks; after whitespace not
+ * the ones that attach to the previous word), best first.
+ */
+function topTokens(row: Float32Array, table: VocabularyTable, k: number, afterWhitespace = false): number[] {
   const ids: number[] = [];
   const scores: number[] = [];
   for (let id = 0; id < row.length; id++) {
     const score = row[id];
     if (ids.length === k && score <= scores[k - 1]) continue;
     const role = table.roles[id];
-    if (role === TokenRole.Hidden || role === TokenRole.Break) continue;
+    if (role === TokenRole.Hidden || role === TokenRole.Break || (afterWhitespace && table.attaches[id])) continue;
     let i = Math.min(ids.length, k - 1);
     while (i > 0 && scores[i - 1] < score) i--;
     ids.splice(i, 0, id);

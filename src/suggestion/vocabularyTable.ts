@@ -19,6 +19,9 @@ export class VocabularyTable {
   readonly roles: Uint8Array;
   /** 1 for tokens a writer attaches to the previous word without a space ("," "." ")"). */
   readonly attaches: Uint8Array;
+  /** Ids that never start a suggestion (placeholders, line breaks), and the attaching ones: short lists. */
+  readonly neverFirst: number[] = [];
+  readonly attaching: number[] = [];
 
   constructor(readonly vocabulary: Vocabulary) {
     const n = vocabulary.size;
@@ -31,6 +34,8 @@ export class VocabularyTable {
         : SENTENCE_ENDS.has(word) ? TokenRole.SentenceEnd
         : TokenRole.Text;
       this.attaches[id] = joinSpacing('a', word) === '' ? 1 : 0;
+      if (this.roles[id] === TokenRole.Hidden || this.roles[id] === TokenRole.Break) this.neverFirst.push(id);
+      else if (this.attaches[id]) this.attaching.push(id);
     }
   }
 
