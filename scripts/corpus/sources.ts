@@ -207,10 +207,10 @@ export const SOURCES: readonly SourceSpec[] = [
   },
   {
     package: 'bash-doc',
-    licence: 'GFDL-1.3 (no invariant sections)',
+    licence: 'GFDL-1.3-or-later, no invariant sections (bashref.html) AND GPL-3.0-or-later (bash.html, the manual page)',
     include: /^usr\/share\/doc\/bash\/.*\.html$/,
     exclude: /\/examples\//,
-    note: 'Bash reference manual.',
+    note: 'Bash reference manual and manual page.',
   },
   {
     package: 'zsh-doc',

@@ -54,6 +54,11 @@ describe('corpus text', () => {
       assert.deepEqual(texts(htmlToParagraphs(javadoc, { keepClasses: ['block'], dropClasses: ['notes'] })), [
         'Returns the hash code of this object.',
       ]);
+      const handbook = '<div class="sidebar"><div class="para">Back to basics: a RAID array spreads data over disks.</div></div>';
+      assert.deepEqual(texts(htmlToParagraphs(handbook)), []);
+      assert.deepEqual(texts(htmlToParagraphs(handbook, { keepClasses: ['para'], contentClasses: ['sidebar'] })), [
+        'Back to basics: a RAID array spreads data over disks.',
+      ]);
     });
 
     it('drops a page that declares another language', () => {
