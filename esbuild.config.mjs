@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 
 const entryPoints = {
   cli: 'src/cli/main.ts',
+  extension: 'src/extension.ts',
 };
 
 await esbuild.build({
