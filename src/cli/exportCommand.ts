@@ -17,7 +17,8 @@ export async function runExport(o: ExportCommandOptions): Promise<void> {
   const saved = await saveModel(o.model, model, vocabulary, {
     training: manifest.training,
     keepFiles: manifest.files,
-    extraFiles: { onnx: { prefix: 'model', extension: '.onnx', data: exportOnnx(model) } },
+    policy: manifest.policy,
+    extraFiles: { onnx: { prefix: 'model', extension: '.onnx', data: exportOnnx(model), derivedFromWeights: true } },
   });
   const onnx = saved.files.onnx;
   process.stdout.write(`${path.join(o.model, onnx.file)} (${(onnx.bytes / 1e6).toFixed(2)} MB)\n`);

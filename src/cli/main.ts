@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { runEval } from './evalCommand';
 import { runExport } from './exportCommand';
 import { runSuggest } from './suggestCommand';
+import { runTune } from './tuneCommand';
 import { runTrain } from './trainCommand';
 
 /** `node dist/cli.js <command>`: the engine's command-line entry, the same code the extension runs. */
@@ -51,6 +52,7 @@ program.command('train')
   .option('--threads <n>', 'threads for the numeric kernels (1 or 2)', positiveInt, 2)
   .option('--kernels <kind>', 'numeric kernels: wasm (SIMD) or typescript (reference)', 'wasm')
   .option('--seed <n>', 'random seed (same seed and data: same weights)', positiveInt, 1)
+  .option('--no-tune', 'skip choosing the confidence gate by keystroke savings on held-out text')
   .action(async (options) => { await runTrain(options); });
 
 program.command('eval')
@@ -72,6 +74,14 @@ program.command('suggest')
   .addOption(new Option('--runtime <kind>', 'inference runtime').choices(['onnx', 'typescript']).default('onnx'))
   .option('--min-confidence <p>', 'confidence gate (default: the model\'s measured one)', fraction)
   .action(async (text: string | undefined, options) => { await runSuggest(text, options); });
+
+program.command('tune')
+  .description('choose the confidence gate by measured keystroke savings on held-out text')
+  .requiredOption('--model <dir>', 'model directory (with its ONNX export)')
+  .requiredOption('--text <files...>', 'held-out text files, each one document')
+  .addOption(new Option('--runtime <kind>', 'inference runtime').choices(['onnx', 'typescript']).default('onnx'))
+  .option('--write', 'store the chosen gate in the model\'s manifest')
+  .action(async (options) => { await runTune(options); });
 
 program.command('export')
   .description('write the model\'s ONNX file into its directory, for the ONNX Runtime')

@@ -3,7 +3,9 @@ import { CellType } from '../model/cells';
 import { encodeDocument, encodeStream, wordCandidates } from '../model/encoding';
 import { createKernels } from '../model/kernels/createKernels';
 import { createModel } from '../model/languageModel';
-import { saveModel, TrainingRecord } from '../model/modelFiles';
+import { saveModel, TrainingRecord, updateManifest } from '../model/modelFiles';
+import { exportOnnx } from '../onnx/exportOnnx';
+import { tuneGate } from './tuneCommand';
 import { countTokens, Vocabulary } from '../model/vocabulary';
 import { KneserNeyScorer } from '../evaluation/kneserNeyScorer';
 import { measureLanguage } from '../evaluation/languageMeasures';
@@ -33,10 +35,13 @@ export interface TrainCommandOptions {
   threads: number;
   kernels: string;
   seed: number;
+  tune: boolean;
 }
 
 /** Tokens of held-out text measured for the figures stored with the model (keeps the final report quick). */
 const FIGURE_TOKENS = 100_000;
+/** Held-out characters typed through the engine for each candidate confidence gate. */
+const TUNING_CHARACTERS = 6_000;
 
 export async function runTrain(o: TrainCommandOptions): Promise<void> {
   const log = (line: string) => process.stderr.write(line + '\n');
@@ -99,9 +104,24 @@ export async function runTrain(o: TrainCommandOptions): Promise<void> {
           baselinePerplexity: theirs.perplexity, baselineTop1: theirs.top1, baselineTop3: theirs.top3,
         },
       },
-      extraFiles: { baseline: { prefix: 'baseline', extension: '.kn3', data: baseline.serialize() } },
+      extraFiles: {
+        baseline: { prefix: 'baseline', extension: '.kn3', data: baseline.serialize() },
+        onnx: { prefix: 'model', extension: '.onnx', data: exportOnnx(model), derivedFromWeights: true },
+      },
     });
     log(`model written to ${o.out}`);
+    if (o.tune) {
+      const texts = [];
+      let characters = 0;
+      for (const text of validTexts) {
+        if (characters >= TUNING_CHARACTERS) break;
+        texts.push(text.slice(0, TUNING_CHARACTERS - characters));
+        characters += texts[texts.length - 1].length;
+      }
+      log(`choosing the confidence gate by keystroke savings on ${formatCount(characters)} held-out characters`);
+      const minConfidence = await tuneGate(o.out, texts, 'onnx', log);
+      await updateManifest(o.out, { policy: { minConfidence } });
+    }
   } finally {
     kernels.dispose();
   }

@@ -25,6 +25,8 @@ export interface FileEntry {
   file: string;
   bytes: number;
   sha256: string;
+  /** For files computed from the weights (the ONNX export): the SHA-256 of the weights they came from. */
+  weightsSha256?: string;
 }
 
 export interface WeightsEntry extends FileEntry {
@@ -74,9 +76,13 @@ export interface LoadedModel {
 export interface SaveOptions {
   training: TrainingRecord;
   /** Extra binary files by role, written content-addressed beside the weights. */
-  extraFiles?: Record<string, { prefix: string; extension: string; data: Uint8Array }>;
-  /** Entries of the previous manifest to keep as they are (e.g. its ONNX export). */
+  extraFiles?: Record<string, { prefix: string; extension: string; data: Uint8Array; derivedFromWeights?: boolean }>;
+  /**
+   * Entries of the previous manifest to keep (e.g. its baseline). One derived from other weights than the
+   * ones saved now (a stale ONNX export) is dropped, never kept pointing at the wrong model.
+   */
   keepFiles?: Record<string, FileEntry>;
+  policy?: ModelManifest['policy'];
 }
 
 export async function saveModel(directory: string, model: LanguageModel, vocabulary: Vocabulary, options: SaveOptions): Promise<ModelManifest> {
@@ -87,9 +93,13 @@ export async function saveModel(directory: string, model: LanguageModel, vocabul
     dtype: 'float32',
     tensors: model.params.specs.map((s) => ({ name: s.name, shape: [...s.shape] })),
   };
-  const files: Record<string, FileEntry> = { ...options.keepFiles };
+  const files: Record<string, FileEntry> = {};
+  for (const [role, entry] of Object.entries(options.keepFiles ?? {})) {
+    if (entry.weightsSha256 === undefined || entry.weightsSha256 === weights.sha256) files[role] = entry;
+  }
   for (const [role, extra] of Object.entries(options.extraFiles ?? {})) {
-    files[role] = await writeContentAddressed(directory, extra.prefix, extra.extension, extra.data);
+    const entry = await writeContentAddressed(directory, extra.prefix, extra.extension, extra.data);
+    files[role] = extra.derivedFromWeights ? { ...entry, weightsSha256: weights.sha256 } : entry;
   }
   const manifest: ModelManifest = {
     format: MODEL_FORMAT,
@@ -99,9 +109,17 @@ export async function saveModel(directory: string, model: LanguageModel, vocabul
     weights,
     files,
     training: options.training,
+    ...(options.policy ? { policy: options.policy } : {}),
   };
   await writeFileAtomic(path.join(directory, MANIFEST_FILE), JSON.stringify(manifest, null, 1) + '\n');
   await removeUnreferencedFiles(directory, manifest);
+  return manifest;
+}
+
+/** Replaces parts of a model's manifest (its measured policy, its training record) atomically. */
+export async function updateManifest(directory: string, patch: Partial<Pick<ModelManifest, 'policy' | 'training'>>): Promise<ModelManifest> {
+  const manifest = { ...(await readManifest(directory)), ...patch };
+  await writeFileAtomic(path.join(directory, MANIFEST_FILE), JSON.stringify(manifest, null, 1) + '\n');
   return manifest;
 }
 
