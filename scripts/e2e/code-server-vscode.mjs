@@ -168,6 +168,7 @@ try {
   });
   const screenshots = [];
   await page.exposeFunction('codeAutomationLog', (level, args) => {
+    if (finishing) return; // the workbench's shutdown chatter
     const text = Array.isArray(args) ? format(...args) : format(args);
     for (const line of text.split('\n')) {
       const at = line.indexOf(SCREENSHOT_MARKER);

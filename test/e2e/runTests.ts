@@ -20,6 +20,11 @@ async function main(): Promise<number> {
   mkdirSync(e2eDir, { recursive: true });
   cpSync(join(repoRoot, 'test', 'e2e', 'fixture'), workspace, { recursive: true });
   rmSync(resultFile, { force: true });
+  // Also when runTests ends the process itself (it calls process.exit after a Ctrl+C).
+  process.on('exit', () => {
+    rmSync(workspace, { recursive: true, force: true });
+    rmSync(resultFile, { force: true });
+  });
 
   const common = {
     extensionDevelopmentPath: repoRoot,
@@ -71,6 +76,7 @@ async function main(): Promise<number> {
     console.log(`e2e: ${summary.passed} passed, ${failed} failed${skipped}`);
   } else {
     console.log(`[e2e] finished in ${seconds} s with exit code ${code}: the suite reported no result (it did not run or did not finish)`);
+    if (code !== 0) console.log('e2e: 0 passed, 1 failed');
   }
   return code;
 }
