@@ -137,7 +137,13 @@ try {
 
   // --- Chromium ----------------------------------------------------------------------------------------------------
   const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: tools.chromium, headless: true, args: chromiumArgs });
+  browser = await chromium.launch({
+    executablePath: tools.chromium,
+    headless: true,
+    args: chromiumArgs,
+    // Debian's wrapper and Chromium's crash handler write under XDG_CONFIG_HOME (~/.config/chromium otherwise).
+    env: { ...process.env, XDG_CONFIG_HOME: join(runDir, 'chromium-config'), XDG_CACHE_HOME: join(runDir, 'chromium-cache') },
+  });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
   const aborted = new Set();
   await context.route('**/*', (route) => {
