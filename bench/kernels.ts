@@ -1,7 +1,9 @@
 // Throughput of the numeric kernels on the shapes of the reference training model (embedding 128, one LSTM
 // layer of 256 units, vocabulary 10,000, batch 32 × sequence 32 = 1,024 tokens per step).
-// Run: npm run build && npm run bench:kernels   (figures are medians of repeated runs; the machine is shared,
-// so run it a few times before trusting a difference of a few percent).
+// Run: npm run build && npm run bench:kernels
+// Each figure is the median over repeated calls of wall-clock time; in brackets, the same work per second of
+// CPU time of the whole process (both threads), which other load on a shared machine barely disturbs: when
+// the two disagree much, the machine was busy, and the run should be repeated.
 import { typescriptKernels, wasmKernels, type Kernels } from '../src/model/kernels/kernels';
 
 const TOKENS = 1024;
@@ -18,33 +20,45 @@ interface GemmShape {
   N: number;
   K: number;
   beta: 0 | 1;
-  /** The plain-loop reference is ~100x slower, so it runs on this fraction of the M rows (same per-flop rate). */
-  referenceRowFraction: number;
 }
 
 const shapes: GemmShape[] = [
-  { label: 'logits = H·Wᵀ       [1024×256]·[10000×256]ᵀ', transA: false, transB: true, M: TOKENS, N: VOCAB, K: HIDDEN, beta: 0, referenceRowFraction: 1 / 32 },
-  { label: 'dH = dlogits·W      [1024×10000]·[10000×256]', transA: false, transB: false, M: TOKENS, N: HIDDEN, K: VOCAB, beta: 0, referenceRowFraction: 1 / 32 },
-  { label: 'dW += dlogitsᵀ·H    [1024×10000]ᵀ·[1024×256]', transA: true, transB: false, M: VOCAB, N: HIDDEN, K: TOKENS, beta: 1, referenceRowFraction: 1 / 32 },
-  { label: 'gates += h·Whhᵀ     [32×256]·[1024×256]ᵀ', transA: false, transB: true, M: BATCH, N: GATES, K: HIDDEN, beta: 1, referenceRowFraction: 1 },
+  { label: 'logits = H·Wᵀ  [1024×256]·[10000×256]ᵀ', transA: false, transB: true, M: TOKENS, N: VOCAB, K: HIDDEN, beta: 0 },
+  { label: 'dH = dZ·W  [1024×10000]·[10000×256]', transA: false, transB: false, M: TOKENS, N: HIDDEN, K: VOCAB, beta: 0 },
+  { label: 'dW += dZᵀ·H  [1024×10000]ᵀ·[1024×256]', transA: true, transB: false, M: VOCAB, N: HIDDEN, K: TOKENS, beta: 1 },
+  { label: 'gates += h·Rᵀ  [32×256]·[1024×256]ᵀ', transA: false, transB: true, M: BATCH, N: GATES, K: HIDDEN, beta: 1 },
 ];
 
-/** Median seconds per call of run, over at least minRuns runs and minSeconds in total, after one warm-up; prepare runs untimed before each. */
-function medianSeconds(run: () => void, minRuns: number, minSeconds: number, prepare: () => void = () => {}): number {
+/** The plain-loop reference is ~100x slower: it runs on 1/32 of the rows of the large shapes (same rate per flop). */
+const REFERENCE_ROW_FRACTION = 1 / 32;
+
+interface Timing {
+  /** Median wall-clock seconds per call. */
+  wall: number;
+  /** Mean process CPU seconds per call. */
+  cpu: number;
+}
+
+/** Times run over at least minRuns calls and minSeconds, after one warm-up call; prepare runs untimed before each. */
+function time(run: () => void, minRuns: number, minSeconds: number, prepare: () => void = () => {}): Timing {
   prepare();
   run();
-  const times: number[] = [];
-  let timed = 0;
-  while (times.length < minRuns || timed < minSeconds) {
+  const walls: number[] = [];
+  let cpuMicros = 0;
+  let total = 0;
+  while (walls.length < minRuns || total < minSeconds) {
     prepare();
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     run();
-    const seconds = (performance.now() - start) / 1000;
-    times.push(seconds);
-    timed += seconds;
+    const wall = (performance.now() - start) / 1000;
+    const cpu = process.cpuUsage(cpuStart);
+    cpuMicros += cpu.user + cpu.system;
+    walls.push(wall);
+    total += wall;
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  walls.sort((a, b) => a - b);
+  return { wall: walls[Math.floor(walls.length / 2)], cpu: cpuMicros / 1e6 / walls.length };
 }
 
 function randomFill(array: Float32Array, amplitude: number): Float32Array {
@@ -52,48 +66,52 @@ function randomFill(array: Float32Array, amplitude: number): Float32Array {
   return array;
 }
 
-function gemmGflops(kernels: Kernels, shape: GemmShape): number {
-  const M = kernels.name === 'typescript' ? Math.max(1, Math.round(shape.M * shape.referenceRowFraction)) : shape.M;
+/** GFLOP/s of one gemm shape, and the time one full-size call takes (extrapolated for the reference). */
+function benchGemm(kernels: Kernels, shape: GemmShape): { gflops: Timing; seconds: number } {
   const { N, K } = shape;
+  const M = kernels.name === 'typescript' && shape.M > 64 ? Math.round(shape.M * REFERENCE_ROW_FRACTION) : shape.M;
   const A = randomFill(kernels.alloc(M * K), 1);
   const B = randomFill(kernels.alloc(K * N), 1);
   const C = kernels.alloc(M * N);
-  const seconds = medianSeconds(() => kernels.gemm(shape.transA, shape.transB, M, N, K, A, B, C, shape.beta), kernels.name === 'typescript' ? 3 : 5, 0.5);
-  return (2 * M * N * K) / seconds / 1e9;
+  const timing = time(() => kernels.gemm(shape.transA, shape.transB, M, N, K, A, B, C, shape.beta), kernels.name === 'typescript' ? 2 : 5, 0.5);
+  const flops = 2 * M * N * K;
+  return { gflops: { wall: flops / timing.wall / 1e9, cpu: flops / timing.cpu / 1e9 }, seconds: (timing.wall * shape.M) / M };
 }
 
-function softmaxMilliseconds(kernels: Kernels): number {
+function benchSoftmax(kernels: Kernels): Timing {
   const logits = kernels.alloc(TOKENS * VOCAB);
-  const targets = new Int32Array(TOKENS).map(() => Math.floor(Math.random() * VOCAB));
+  const targets = Int32Array.from({ length: TOKENS }, () => Math.floor(Math.random() * VOCAB));
   const fresh = randomFill(new Float32Array(TOKENS * VOCAB), 8);
-  const seconds = medianSeconds(() => kernels.softmaxCrossEntropy(logits, targets, TOKENS, VOCAB, 1 / TOKENS), 5, 0.3, () => logits.set(fresh));
-  return seconds * 1000;
+  return time(() => kernels.softmaxCrossEntropy(logits, targets, TOKENS, VOCAB, 1 / TOKENS), 5, 0.3, () => logits.set(fresh));
 }
+
+const cell = (timing: Timing, digits: number): string => `${timing.wall.toFixed(digits)} (${timing.cpu.toFixed(digits)})`;
 
 async function main(): Promise<void> {
   const configurations: Array<{ label: string; make: () => Promise<Kernels> }> = [
     { label: 'typescript', make: async () => typescriptKernels() },
-    { label: 'wasm simd ×1', make: () => wasmKernels({ threads: 1, relaxedSimd: false }) },
-    { label: 'wasm simd ×2', make: () => wasmKernels({ threads: 2, relaxedSimd: false }) },
-    { label: 'wasm relaxed ×1', make: () => wasmKernels({ threads: 1 }) },
-    { label: 'wasm relaxed ×2', make: () => wasmKernels({ threads: 2 }) },
+    { label: 'wasm simd, 1 thread', make: () => wasmKernels({ threads: 1, relaxedSimd: false }) },
+    { label: 'wasm simd, 2 threads', make: () => wasmKernels({ threads: 2, relaxedSimd: false }) },
+    { label: 'wasm relaxed, 1 thread', make: () => wasmKernels({ threads: 1, relaxedSimd: true }) },
+    { label: 'wasm relaxed, 2 threads', make: () => wasmKernels({ threads: 2, relaxedSimd: true }) },
   ];
-  console.log(`node ${process.version}; GFLOP/s are medians; typescript gemm runs on a fraction of the rows of the large shapes`);
-  const results: string[][] = [];
-  for (const configuration of configurations) {
-    const kernels = await configuration.make();
-    const row = [`${configuration.label} (${kernels.description})`];
-    for (const shape of shapes) row.push(gemmGflops(kernels, shape).toFixed(1));
-    row.push(softmaxMilliseconds(kernels).toFixed(1));
+  console.log(`node ${process.version}, ${process.arch}; wall-clock medians (in brackets: per CPU second)`);
+  console.log(`typescript gemm runs on 1/${1 / REFERENCE_ROW_FRACTION} of the rows of the large shapes\n`);
+  for (const { label, make } of configurations) {
+    const kernels = await make();
+    if (label.startsWith('wasm relaxed') && !kernels.description.includes('relaxed')) console.log('(this engine cannot run relaxed SIMD; plain SIMD instead)');
+    console.log(`${label} [${kernels.description}]`);
+    let outputLayerSeconds = 0;
+    for (const [index, shape] of shapes.entries()) {
+      const { gflops, seconds } = benchGemm(kernels, shape);
+      if (index < 3) outputLayerSeconds += seconds;
+      console.log(`  ${shape.label.padEnd(44)} ${cell(gflops, 1)} GFLOP/s`);
+    }
+    const softmax = benchSoftmax(kernels);
+    outputLayerSeconds += softmax.wall;
+    console.log(`  ${'softmaxCrossEntropy [1024×10000]'.padEnd(44)} ${cell({ wall: softmax.wall * 1000, cpu: softmax.cpu * 1000 }, 1)} ms`);
+    console.log(`  output layer of one 1024-token step (3 gemms + softmax): ${(outputLayerSeconds * 1000).toFixed(0)} ms, at most ${Math.round(TOKENS / outputLayerSeconds)} tokens/s\n`);
     kernels.dispose();
-    results.push(row);
-    console.log(row.join('  '));
-  }
-  const header = ['', ...shapes.map((shape) => shape.label), 'softmaxCE [1024×10000] ms'];
-  console.log('\nGFLOP/s per gemm shape, softmaxCrossEntropy milliseconds:');
-  for (const [i, title] of header.entries()) {
-    if (i === 0) continue;
-    console.log(`${title}\n  ${results.map((row) => `${row[0]}: ${row[i]}`).join(' | ')}`);
   }
 }
 

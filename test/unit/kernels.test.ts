@@ -216,6 +216,23 @@ function describeWasm(threads: 1 | 2, relaxedSimd: boolean): void {
       assert.ok(Math.abs(actual[2 * cols] - 2 / cols) < 1e-7, 'all-equal row gives a uniform softmax');
     });
 
+    it('softmax exponentials have a relative error below 2e-6 over the whole range [-87, 0]', () => {
+      // A row [0, x] has softmax[1] = e^x / (1 + e^x), so its relative error is that of the kernel's e^x
+      // (plus float32 rounding of the division).
+      const rows = 8701;
+      const logits = kernels.alloc(rows * 2);
+      const xs = Array.from({ length: rows }, (_, r) => -87 + r * 0.01);
+      xs.forEach((x, r) => logits.set([0, x], 2 * r));
+      kernels.softmaxCrossEntropy(logits, new Int32Array(rows), rows, 2, 1);
+      let worst = 0;
+      xs.forEach((x, r) => {
+        const exact = Math.fround(x) === 0 ? 0.5 : Math.exp(Math.fround(x)) / (1 + Math.exp(Math.fround(x)));
+        worst = Math.max(worst, Math.abs(logits[2 * r + 1] - exact) / exact);
+      });
+      worstError.set('exp (relative, per value)', Math.max(worstError.get('exp (relative, per value)') ?? 0, worst));
+      assert.ok(worst < 2e-6, `exp relative error ${worst}`);
+    });
+
     it('softmaxCrossEntropy reads targets that live in kernel memory, and rejects targets >= cols', () => {
       const rows = 3, cols = 5;
       const logits = kernels.alloc(rows * cols).fill(1);

@@ -33,6 +33,12 @@ export function heapBase(): usize {
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
+// c − a·b, fused where the engine offers it.
+@inline function nmadd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_nmadd(a, b, c);
+  return f32x4.sub(c, f32x4.mul(a, b));
+}
+
 @inline function min32(a: i32, b: i32): i32 {
   return a < b ? a : b;
 }
@@ -301,28 +307,33 @@ export function sumRowsInto(biasGrad: usize, dy: usize, rows: i32, cols: i32, ld
   }
 }
 
-// exp(x) per lane: x = n·ln2 + r with |r| <= ln2/2, exp(r) by the Cephes degree-6 polynomial (relative
-// error ~1e-7), 2^n built in the exponent bits. x is clamped to [-87.3, 88.0] so 2^n stays a normal float:
-// below the clamp the result is ~1e-38 instead of an underflow, which is zero for every sum it enters.
-@inline function expLanes(x: v128): v128 {
-  x = f32x4.pmax(f32x4.pmin(x, f32x4.splat(88.0)), f32x4.splat(-87.33654));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
-  // ln2 split into a part exact in few bits and a remainder, so n·ln2 is subtracted without rounding loss.
-  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+// exp(x) per lane for x <= 0 (every caller passes a logit minus its row maximum): x = n·ln2 + r with
+// |r| <= ln2/2, exp(r) by the Cephes degree-6 polynomial (relative error ~1e-7), 2^n built in the exponent
+// bits. x is clamped at -87.3 so 2^n stays a normal float: below that the result is ~1e-38 instead of an
+// underflow, which is zero for every sum it enters. NaN stays NaN.
+@inline function expOfNonPositive(x: v128): v128 {
+  x = f32x4.pmax(x, f32x4.splat(-87.33654));
+  // Adding 1.5·2^23 rounds x·log2(e) to the integer n and leaves n in the low mantissa bits of t,
+  // which is cheaper than f32x4.nearest plus a float-to-int conversion.
+  const t = madd(x, f32x4.splat(1.44269504088896341), f32x4.splat(12582912.0));
+  const n = f32x4.sub(t, f32x4.splat(12582912.0));
+  // ln2 split in a part with few mantissa bits (n·C1 is exact) and a remainder.
+  let r = nmadd(n, f32x4.splat(0.693359375), x);
+  r = nmadd(n, f32x4.splat(-2.12194440e-4), r);
   let p = f32x4.splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  const expR = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
-  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  p = madd(p, r, f32x4.splat(1.3981999507e-3));
+  p = madd(p, r, f32x4.splat(8.3334519073e-3));
+  p = madd(p, r, f32x4.splat(4.1665795894e-2));
+  p = madd(p, r, f32x4.splat(1.6666665459e-1));
+  p = madd(p, r, f32x4.splat(5.0000001201e-1));
+  const expR = madd(f32x4.mul(p, r), r, f32x4.add(r, f32x4.splat(1)));
+  // (n + 127) << 23, from the low bits of t: the high bits shift out.
+  const pow2n = i32x4.add(i32x4.shl(t, 23), i32x4.splat(0x3f800000));
   return f32x4.mul(expR, pow2n);
 }
 
-@inline function expScalar(x: f32): f32 {
-  return f32x4.extract_lane(expLanes(f32x4.splat(x)), 0);
+@inline function expOfNonPositiveScalar(x: f32): f32 {
+  return f32x4.extract_lane(expOfNonPositive(f32x4.splat(x)), 0);
 }
 
 // Natural log of a sum of exponentials (>= 1, since the row maximum contributes exp(0)). Written out rather
@@ -369,8 +380,8 @@ function sumExp(row: usize, cols: i32, shift: f32, storeExp: bool): f64 {
   let j = 0;
   for (; j + 8 <= vecEnd; j += 8) {
     const at = row + <usize>j * 4;
-    const e0 = expLanes(f32x4.sub(v128.load(at), shiftLanes));
-    const e1 = expLanes(f32x4.sub(v128.load(at, 16), shiftLanes));
+    const e0 = expOfNonPositive(f32x4.sub(v128.load(at), shiftLanes));
+    const e1 = expOfNonPositive(f32x4.sub(v128.load(at, 16), shiftLanes));
     if (storeExp) {
       v128.store(at, e0);
       v128.store(at, e1, 16);
@@ -380,7 +391,7 @@ function sumExp(row: usize, cols: i32, shift: f32, storeExp: bool): f64 {
   }
   for (; j < vecEnd; j += 4) {
     const at = row + <usize>j * 4;
-    const e = expLanes(f32x4.sub(v128.load(at), shiftLanes));
+    const e = expOfNonPositive(f32x4.sub(v128.load(at), shiftLanes));
     if (storeExp) v128.store(at, e);
     sum0 = f32x4.add(sum0, e);
   }
@@ -389,7 +400,7 @@ function sumExp(row: usize, cols: i32, shift: f32, storeExp: bool): f64 {
     + <f64>f32x4.extract_lane(sums, 2) + <f64>f32x4.extract_lane(sums, 3);
   for (; j < cols; j++) {
     const at = row + <usize>j * 4;
-    const e = expScalar(load<f32>(at) - shift);
+    const e = expOfNonPositiveScalar(load<f32>(at) - shift);
     if (storeExp) store<f32>(at, e);
     sum += <f64>e;
   }
