@@ -20,6 +20,10 @@ interface KernelExports {
   heapBase(): number;
   gemmScratchBytes(): number;
   gemm(transA: number, transB: number, m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, beta: number, scratch: number): void;
+  gemmShared(
+    transA: number, transB: number, m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
+    beta: number, scratch: number, claimed: number, splitRows: number,
+  ): void;
   addBiasRows(y: number, bias: number, rows: number, cols: number, ldy: number): void;
   sumRowsInto(biasGrad: number, dy: number, rows: number, cols: number, ldDy: number): void;
   softmaxCrossEntropy(logits: number, targets: number, rows: number, cols: number, scale: number): number;
@@ -30,7 +34,7 @@ interface KernelExports {
 }
 
 /** The exports the helper thread can run, by index. */
-const THREADED_FUNCTIONS = ['gemm', 'addBiasRows', 'sumRowsInto', 'softmaxCrossEntropy', 'logSoftmaxRows', 'sumSquares', 'scale', 'adam'] as const;
+const THREADED_FUNCTIONS = ['gemmShared', 'addBiasRows', 'sumRowsInto', 'softmaxCrossEntropy', 'logSoftmaxRows', 'sumSquares', 'scale', 'adam'] as const;
 type ThreadedFunction = (typeof THREADED_FUNCTIONS)[number];
 const functionIndex = (name: ThreadedFunction): number => THREADED_FUNCTIONS.indexOf(name);
 
@@ -99,7 +103,7 @@ class WasmKernels implements Kernels {
   }
 
   async startHelper(module: WasmModule): Promise<void> {
-    this.helper = await HelperThread.start(module, this.memory, this.controlBlock, THREADED_FUNCTIONS);
+    this.helper = await HelperThread.start(module, this.memory, this.controlBlock, THREADED_FUNCTIONS, this.wasm as unknown as Record<string, unknown>);
   }
 
   alloc(n: number): Float32Array {
@@ -156,23 +160,13 @@ class WasmKernels implements Kernels {
       this.wasm.gemm(ta, tb, M, N, K, a, lda, b, ldb, c, ldc, beta, this.mainScratch);
       return;
     }
-    // The helper takes the second half of the rows (or columns) of C, cut at a whole register tile (4×8).
-    const args = helper.args;
-    if (splitRows) {
-      const ownRows = Math.ceil(M / 8) * 4;
-      setArgs(args, ta, tb, M - ownRows, N, K, transA ? a + ownRows * 4 : a + ownRows * lda * 4, lda, b, ldb, c + ownRows * ldc * 4, ldc, beta, this.helperScratch);
-      helper.run(functionIndex('gemm'), () => {
-        this.wasm.gemm(ta, tb, ownRows, N, K, a, lda, b, ldb, c, ldc, beta, this.mainScratch);
-        return 0;
-      });
-    } else {
-      const ownCols = Math.ceil(N / 16) * 8;
-      setArgs(args, ta, tb, M, N - ownCols, K, a, lda, transB ? b + ownCols * ldb * 4 : b + ownCols * 4, ldb, c + ownCols * 4, ldc, beta, this.helperScratch);
-      helper.run(functionIndex('gemm'), () => {
-        this.wasm.gemm(ta, tb, M, ownCols, K, a, lda, b, ldb, c, ldc, beta, this.mainScratch);
-        return 0;
-      });
-    }
+    const split = splitRows ? 1 : 0;
+    const counter = helper.sharedCounterAddress;
+    setArgs(helper.args, ta, tb, M, N, K, a, lda, b, ldb, c, ldc, beta, this.helperScratch, counter, split);
+    helper.run(functionIndex('gemmShared'), () => {
+      this.wasm.gemmShared(ta, tb, M, N, K, a, lda, b, ldb, c, ldc, beta, this.mainScratch, counter, split);
+      return 0;
+    });
   }
 
   addBiasRows(y: Float32Array, bias: Float32Array, rows: number, cols: number): void {

@@ -83,6 +83,47 @@ export function gemm(
   }
 }
 
+/**
+ * One thread's part of a gemm that several threads compute together: each calls this with the same arguments,
+ * and they take blocks of rows (splitRows != 0) or columns of C from the shared counter at `claimed` (zero at
+ * the start) until none are left. A claim is half of what remains, but at least a quarter of the whole: the
+ * first thread takes half at once, a second one the rest in two pieces, and a thread that starts late or is
+ * descheduled leaves its share to the other. Every block repacks the operand that is not split, so there are
+ * never more than three.
+ */
+export function gemmShared(
+  transA: i32, transB: i32, m: i32, n: i32, k: i32,
+  a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, beta: i32, scratch: usize, claimed: usize, splitRows: i32,
+): void {
+  const total = splitRows ? m : n;
+  const unit = splitRows ? MR : NR;
+  const minimum = roundUp((total + 3) / 4, unit);
+  let start = atomic.load<i32>(claimed);
+  while (start < total) {
+    const remaining = total - start;
+    let size = roundUp((remaining + 1) / 2, unit);
+    if (size < minimum) size = minimum;
+    if (size > remaining) size = remaining;
+    const seen = atomic.cmpxchg<i32>(claimed, start, start + size);
+    if (seen != start) {
+      start = seen;
+      continue;
+    }
+    if (splitRows) {
+      const aBlock = transA ? a + <usize>start * 4 : a + <usize>start * <usize>lda * 4;
+      gemm(transA, transB, size, n, k, aBlock, lda, b, ldb, c + <usize>start * <usize>ldc * 4, ldc, beta, scratch);
+    } else {
+      const bBlock = transB ? b + <usize>start * <usize>ldb * 4 : b + <usize>start * 4;
+      gemm(transA, transB, m, size, k, a, lda, bBlock, ldb, c + <usize>start * 4, ldc, beta, scratch);
+    }
+    start = atomic.load<i32>(claimed);
+  }
+}
+
+@inline function roundUp(value: i32, unit: i32): i32 {
+  return ((value + unit - 1) / unit) * unit;
+}
+
 // Packed A: per MR-row panel, for each k the MR values of that column (rows past m are zero).
 function packA(transA: i32, a: usize, lda: i32, ic: i32, pc: i32, mc: i32, kc: i32, dst: usize): void {
   const ldaBytes = <usize>lda * 4;
