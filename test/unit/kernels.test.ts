@@ -307,6 +307,15 @@ function describeWasm(threads: 1 | 2, relaxedSimd: boolean): void {
       kernels.scale(large.subarray(0, 5), 0, 5);
       assert.deepEqual(Array.from(early), [1, 2, 3, 4, 5]);
     });
+
+    it('accepts its arrays after another instance grew its memory (which makes V8 replace memory.buffer objects)', async () => {
+      const other = await wasmKernels({ threads: 1 });
+      const before = kernels.alloc(3).fill(2);
+      other.alloc(20_000_000);
+      const after = kernels.alloc(3).fill(3);
+      assert.equal(kernels.sumSquares(before, 3) + kernels.sumSquares(after, 3), 39);
+      other.dispose();
+    });
   });
 }
 

@@ -79,7 +79,7 @@ function enableRelaxedSimdFlag(): boolean {
 
 class WasmKernels implements Kernels {
   readonly name = 'wasm';
-  /** Every SharedArrayBuffer object memory.buffer has returned; views made from any of them are ours. */
+  /** The SharedArrayBuffer objects of memory that arrays were made from; views of any of them are ours. */
   private readonly ownBuffers = new WeakSet<ArrayBufferLike>();
   private nextFree: number;
   private readonly mainScratch: number;
@@ -93,7 +93,6 @@ class WasmKernels implements Kernels {
     private readonly wasm: KernelExports,
     readonly description: string,
   ) {
-    this.ownBuffers.add(memory.buffer);
     this.nextFree = wasm.heapBase();
     const scratchBytes = wasm.gemmScratchBytes();
     this.mainScratch = this.reserve(scratchBytes);
@@ -109,12 +108,20 @@ class WasmKernels implements Kernels {
   alloc(n: number): Float32Array {
     checkCount('alloc n', n);
     const address = this.reserve(n * 4);
-    return new Float32Array(this.memory.buffer, address, n);
+    return new Float32Array(this.currentBuffer(), address, n);
   }
 
   private allocInt32(n: number): Int32Array {
     const address = this.reserve(n * 4);
-    return new Int32Array(this.memory.buffer, address, n);
+    return new Int32Array(this.currentBuffer(), address, n);
+  }
+
+  // memory.buffer returns a new SharedArrayBuffer object not only after this memory grows but also after V8
+  // has handled the growth of any other shared memory of the process; each one arrays are made from is recorded.
+  private currentBuffer(): SharedArrayBuffer {
+    const buffer = this.memory.buffer;
+    this.ownBuffers.add(buffer);
+    return buffer;
   }
 
   private reserve(bytes: number): number {
@@ -127,7 +134,6 @@ class WasmKernels implements Kernels {
         throw new RangeError(`wasm kernels: cannot allocate ${bytes} bytes, the kernel memory is limited to ${WASM_MAXIMUM_PAGES * WASM_PAGE_BYTES} bytes`);
       }
       this.memory.grow(pages);
-      this.ownBuffers.add(this.memory.buffer);
     }
     this.nextFree = end;
     return address;
