@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { typescriptKernels, wasmKernels, type Kernels } from '../../src/model/kernels/kernels';
+import { ELEMENTWISE_SPLIT_MIN_ELEMENTS, GEMM_SPLIT_MIN_MULTIPLY_ADDS, ROWWISE_SPLIT_MIN_ELEMENTS } from '../../src/model/kernels/wasmKernels';
 
 /**
  * Every wasm kernel against the TypeScript reference (which sums in float64), on seeded random data of odd
@@ -99,7 +100,7 @@ function gemmCases(): GemmExpectation[] {
     }
     // 100s against the 4×8 tile; past each cache block (KC 256, MC 128, NC 1024); large enough for two
     // threads, split by rows and by columns.
-    for (const [M, N, K] of [[100, 100, 100], [100, 1, 33], [1, 100, 7], [17, 33, 100], [5, 1029, 259], [131, 9, 259], [517, 67, 70], [67, 517, 70]]) {
+    for (const [M, N, K] of [[100, 100, 100], [100, 1, 33], [1, 100, 7], [17, 33, 100], [5, 1029, 259], [131, 9, 259], [517, 67, 150], [67, 517, 150]]) {
       for (const beta of [0, 1] as const) cases.push({ transA, transB, M, N, K, beta });
     }
   }
@@ -151,7 +152,7 @@ function describeWasm(threads: 1 | 2, relaxedSimd: boolean): void {
     });
 
     it('addBiasRows and sumRowsInto match the reference', () => {
-      for (const [rows, cols] of [[1, 1], [3, 7], [17, 33], [7, 100], [67, 1001], [1024, 129]]) {
+      for (const [rows, cols] of [[1, 1], [3, 7], [17, 33], [7, 100], [263, 1001], [2049, 129]]) {
         const next = random(rows * 1000 + cols);
         const y = randomArray(rows * cols, next);
         const bias = randomArray(cols, next);
@@ -177,7 +178,7 @@ function describeWasm(threads: 1 | 2, relaxedSimd: boolean): void {
     });
 
     it('softmaxCrossEntropy matches the reference, ignoring rows with target -1', () => {
-      for (const [rows, cols, amplitude] of [[1, 1, 1], [3, 7, 5], [17, 33, 10], [5, 100, 30], [67, 1001, 8], [9, 10000, 4]]) {
+      for (const [rows, cols, amplitude] of [[1, 1, 1], [3, 7, 5], [17, 33, 10], [5, 100, 30], [263, 1001, 8], [9, 10000, 4]]) {
         const next = random(rows * 7 + cols);
         const logits = randomArray(rows * cols, next, amplitude);
         const targets = Int32Array.from({ length: rows }, (_, r) => (r % 5 === 3 ? -1 : Math.floor(((next() + 1) / 2) * cols)));
@@ -246,7 +247,7 @@ function describeWasm(threads: 1 | 2, relaxedSimd: boolean): void {
     });
 
     it('logSoftmaxRows matches the reference', () => {
-      for (const [rows, cols, amplitude] of [[1, 1, 1], [3, 7, 80], [17, 33, 10], [67, 1001, 8]]) {
+      for (const [rows, cols, amplitude] of [[1, 1, 1], [3, 7, 80], [17, 33, 10], [263, 1001, 8]]) {
         const next = random(rows * 13 + cols);
         const logits = randomArray(rows * cols, next, amplitude);
         const expected = logits.slice();
@@ -260,7 +261,7 @@ function describeWasm(threads: 1 | 2, relaxedSimd: boolean): void {
     });
 
     it('sumSquares, scale and adam match the reference on prefixes of longer arrays', () => {
-      for (const n of [0, 1, 3, 17, 1001, 300_007]) {
+      for (const n of [0, 1, 3, 17, 1001, 600_011]) {
         const next = random(n + 99);
         const length = n + 6;
         const x = randomArray(length, next);
@@ -324,6 +325,12 @@ describe('kernels', () => {
   describeWasm(2, false);
   describeWasm(1, true);
   describeWasm(2, true);
+
+  it('tests sizes large enough for the two-thread paths of every kernel', () => {
+    assert.ok(517 * 67 * 150 >= GEMM_SPLIT_MIN_MULTIPLY_ADDS);
+    assert.ok(263 * 1001 >= ROWWISE_SPLIT_MIN_ELEMENTS && 2049 * 129 >= ROWWISE_SPLIT_MIN_ELEMENTS);
+    assert.ok(600_011 >= ELEMENTWISE_SPLIT_MIN_ELEMENTS);
+  });
 
   it('a wasm instance rejects arrays of another wasm instance', async () => {
     const [first, second] = await Promise.all([wasmKernels({ threads: 1 }), wasmKernels({ threads: 1 })]);
