@@ -290,6 +290,54 @@ function describeWasm(threads: 1 | 2, relaxedSimd: boolean): void {
       }
     });
 
+    it('lstm and gru cell steps match the reference, including saturated gates and widths not a multiple of 4', () => {
+      for (const [batch, hidden] of [[1, 1], [3, 7], [2, 33], [32, 100]]) {
+        const next = random(batch * 101 + hidden);
+        // Pre-activations of a few units, with some far out in the saturated range.
+        const preActivations = (n: number): Float32Array => randomArray(n, next, 4).map((x, i) => (i % 17 === 5 ? x * 30 : x));
+        const context = `batch=${batch} hidden=${hidden}`;
+        const run = (name: string, blocks: Record<string, [Float32Array, number]>, call: (k: Kernels, arrays: Record<string, Float32Array>) => void): void => {
+          const expected: Record<string, Float32Array> = {};
+          const views: Record<string, GuardedView> = {};
+          let offset = 1;
+          for (const [key, [values]] of Object.entries(blocks)) {
+            expected[key] = values.slice();
+            views[key] = new GuardedView(kernels, values, offset);
+            offset += 2;
+          }
+          call(reference, expected);
+          call(kernels, Object.fromEntries(Object.entries(views).map(([key, view]) => [key, view.view])));
+          for (const key of Object.keys(blocks)) {
+            assertClose(`${name} ${key}`, views[key].view, expected[key], 2e-6, context);
+            views[key].assertGuardsIntact(`${name} ${key} ${context}`);
+          }
+        };
+        const units = batch * hidden;
+        const lstmCache = new Float32Array(5 * units);
+        run('lstmForward', {
+          xp: [preActivations(4 * units), 4], hp: [preActivations(4 * units), 4], cPrev: [randomArray(units, next, 2), 1],
+          h: [new Float32Array(units), 1], c: [new Float32Array(units), 1], cache: [lstmCache, 5],
+        }, (k, a) => k.lstmForward(a.xp, a.hp, a.cPrev, a.h, a.c, a.cache, batch, hidden));
+        const forwardCache = new Float32Array(5 * units);
+        reference.lstmForward(preActivations(4 * units), preActivations(4 * units), randomArray(units, next), new Float32Array(units), new Float32Array(units), forwardCache, batch, hidden);
+        run('lstmBackward', {
+          cPrev: [randomArray(units, next, 2), 1], cache: [forwardCache, 5], dh: [randomArray(units, next), 1], dc: [randomArray(units, next), 1],
+          dxp: [new Float32Array(4 * units), 4], dhp: [new Float32Array(4 * units), 4], dhPrev: [randomArray(units, next), 1], dcPrev: [new Float32Array(units), 1],
+        }, (k, a) => k.lstmBackward(a.cPrev, a.cache, a.dh, a.dc, a.dxp, a.dhp, a.dhPrev, a.dcPrev, batch, hidden));
+
+        run('gruForward', {
+          xp: [preActivations(3 * units), 3], hp: [preActivations(3 * units), 3], hPrev: [randomArray(units, next), 1],
+          h: [new Float32Array(units), 1], cache: [new Float32Array(4 * units), 4],
+        }, (k, a) => k.gruForward(a.xp, a.hp, a.hPrev, a.h, a.cache, batch, hidden));
+        const gruCache = new Float32Array(4 * units);
+        reference.gruForward(preActivations(3 * units), preActivations(3 * units), randomArray(units, next), new Float32Array(units), gruCache, batch, hidden);
+        run('gruBackward', {
+          hPrev: [randomArray(units, next), 1], cache: [gruCache, 4], dh: [randomArray(units, next), 1],
+          dxp: [new Float32Array(3 * units), 3], dhp: [new Float32Array(3 * units), 3], dhPrev: [new Float32Array(units), 1],
+        }, (k, a) => k.gruBackward(a.hPrev, a.cache, a.dh, a.dxp, a.dhp, a.dhPrev, batch, hidden));
+      }
+    });
+
     it('rejects arrays that are not from its own memory, and shapes larger than the arrays', () => {
       const own = kernels.alloc(4);
       assert.throws(() => kernels.gemm(false, false, 2, 2, 1, new Float32Array(2), own, own, 0), /gemm A is not in this wasm kernels instance's memory/);

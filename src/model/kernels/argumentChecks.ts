@@ -31,3 +31,10 @@ export function checkTargets(targets: Int32Array, rows: number, cols: number): v
     if (targets[r] >= cols) throw new RangeError(`softmaxCrossEntropy target ${targets[r]} of row ${r} is not below cols = ${cols}`);
   }
 }
+
+/** Checks that each array holds at least batch × (its width in hidden-wide blocks) × hidden floats. */
+export function checkCellArrays(what: string, batch: number, hidden: number, arrays: ReadonlyArray<readonly [string, Float32Array, number]>): void {
+  checkCount(`${what} batch`, batch);
+  checkCount(`${what} hidden`, hidden);
+  for (const [name, array, blocks] of arrays) checkLength(`${what} ${name}`, array, batch * blocks * hidden);
+}

@@ -24,6 +24,27 @@ export interface Kernels {
   scale(x: Float32Array, s: number, n: number): void;
   /** Adam with bias correction folded into lr: m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g*g; p -= lr * m / (sqrt(v) + eps); g is left unchanged. */
   adam(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, n: number, lr: number, b1: number, b2: number, eps: number): void;
+  /**
+   * One LSTM time step, the equations of cells/lstm.ts (ONNX gate order i, o, f, c). xp, hp: [batch × 4·hidden],
+   * the input and recurrent projections with their biases; cPrev, h, c: [batch × hidden]; cache: [batch × 5·hidden]
+   * receives i, o, f, c̃ and tanh(c) as five hidden-wide blocks per row.
+   */
+  lstmForward(xp: Float32Array, hp: Float32Array, cPrev: Float32Array, h: Float32Array, c: Float32Array, cache: Float32Array, batch: number, hidden: number): void;
+  /**
+   * Its gradient, from cPrev, the cache and dh, dc [batch × hidden]: writes dxp and dhp [batch × 4·hidden] (both the
+   * gates' pre-activation gradients), dcPrev = dc_total ⊙ f and dhPrev = 0 (h_{t-1} acts only through R).
+   */
+  lstmBackward(
+    cPrev: Float32Array, cache: Float32Array, dh: Float32Array, dc: Float32Array,
+    dxp: Float32Array, dhp: Float32Array, dhPrev: Float32Array, dcPrev: Float32Array, batch: number, hidden: number,
+  ): void;
+  /**
+   * One GRU time step, the equations of cells/gru.ts (ONNX gate order z, r, h, linear_before_reset = 1). xp, hp:
+   * [batch × 3·hidden]; hPrev, h: [batch × hidden]; cache: [batch × 4·hidden] receives z, r, h̃ and R_h·h_{t-1} + Rb_h.
+   */
+  gruForward(xp: Float32Array, hp: Float32Array, hPrev: Float32Array, h: Float32Array, cache: Float32Array, batch: number, hidden: number): void;
+  /** Its gradient, from hPrev, the cache and dh [batch × hidden]: writes dxp, dhp [batch × 3·hidden] and dhPrev = dh ⊙ z. */
+  gruBackward(hPrev: Float32Array, cache: Float32Array, dh: Float32Array, dxp: Float32Array, dhp: Float32Array, dhPrev: Float32Array, batch: number, hidden: number): void;
   /** Frees worker threads, if any (the process must be able to exit). The kernels keep working, on one thread. */
   dispose(): void;
 }

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
-import { checkCount, checkGemm, checkLength, checkRows, checkTargets } from './argumentChecks';
+import { checkCellArrays, checkCount, checkGemm, checkLength, checkRows, checkTargets } from './argumentChecks';
 import { CONTROL_BLOCK_BYTES, HelperThread } from './helperThread';
 import type { Kernels, WasmKernelOptions } from './kernels';
 import { WASM_PAGE_BYTES, webAssembly, type WasmMemory, type WasmModule } from './wasmApi';
@@ -32,6 +32,10 @@ interface KernelExports {
   sumSquares(x: number, n: number): number;
   scale(x: number, s: number, n: number): void;
   adam(p: number, g: number, m: number, v: number, n: number, lr: number, b1: number, b2: number, eps: number): void;
+  lstmForward(xp: number, hp: number, cPrev: number, h: number, c: number, cache: number, batch: number, hidden: number): void;
+  lstmBackward(cPrev: number, cache: number, dh: number, dc: number, dxp: number, dhp: number, dhPrev: number, dcPrev: number, batch: number, hidden: number): void;
+  gruForward(xp: number, hp: number, hPrev: number, h: number, cache: number, batch: number, hidden: number): void;
+  gruBackward(hPrev: number, cache: number, dh: number, dxp: number, dhp: number, dhPrev: number, batch: number, hidden: number): void;
 }
 
 /** The exports the helper thread can run, by index. */
@@ -294,6 +298,45 @@ class WasmKernels implements Kernels {
       this.wasm.adam(pa, ga, ma, va, own, lr, b1, b2, eps);
       return 0;
     });
+  }
+
+  // The cell steps run on one thread: a step of the reference model is 8,192 units, a few microseconds of work.
+  lstmForward(xp: Float32Array, hp: Float32Array, cPrev: Float32Array, h: Float32Array, c: Float32Array, cache: Float32Array, batch: number, hidden: number): void {
+    checkCellArrays('lstmForward', batch, hidden, [['xp', xp, 4], ['hp', hp, 4], ['cPrev', cPrev, 1], ['h', h, 1], ['c', c, 1], ['cache', cache, 5]]);
+    this.wasm.lstmForward(
+      this.address(xp, 'lstmForward xp'), this.address(hp, 'lstmForward hp'), this.address(cPrev, 'lstmForward cPrev'),
+      this.address(h, 'lstmForward h'), this.address(c, 'lstmForward c'), this.address(cache, 'lstmForward cache'), batch, hidden,
+    );
+  }
+
+  lstmBackward(
+    cPrev: Float32Array, cache: Float32Array, dh: Float32Array, dc: Float32Array,
+    dxp: Float32Array, dhp: Float32Array, dhPrev: Float32Array, dcPrev: Float32Array, batch: number, hidden: number,
+  ): void {
+    checkCellArrays('lstmBackward', batch, hidden, [
+      ['cPrev', cPrev, 1], ['cache', cache, 5], ['dh', dh, 1], ['dc', dc, 1], ['dxp', dxp, 4], ['dhp', dhp, 4], ['dhPrev', dhPrev, 1], ['dcPrev', dcPrev, 1],
+    ]);
+    this.wasm.lstmBackward(
+      this.address(cPrev, 'lstmBackward cPrev'), this.address(cache, 'lstmBackward cache'), this.address(dh, 'lstmBackward dh'),
+      this.address(dc, 'lstmBackward dc'), this.address(dxp, 'lstmBackward dxp'), this.address(dhp, 'lstmBackward dhp'),
+      this.address(dhPrev, 'lstmBackward dhPrev'), this.address(dcPrev, 'lstmBackward dcPrev'), batch, hidden,
+    );
+  }
+
+  gruForward(xp: Float32Array, hp: Float32Array, hPrev: Float32Array, h: Float32Array, cache: Float32Array, batch: number, hidden: number): void {
+    checkCellArrays('gruForward', batch, hidden, [['xp', xp, 3], ['hp', hp, 3], ['hPrev', hPrev, 1], ['h', h, 1], ['cache', cache, 4]]);
+    this.wasm.gruForward(
+      this.address(xp, 'gruForward xp'), this.address(hp, 'gruForward hp'), this.address(hPrev, 'gruForward hPrev'),
+      this.address(h, 'gruForward h'), this.address(cache, 'gruForward cache'), batch, hidden,
+    );
+  }
+
+  gruBackward(hPrev: Float32Array, cache: Float32Array, dh: Float32Array, dxp: Float32Array, dhp: Float32Array, dhPrev: Float32Array, batch: number, hidden: number): void {
+    checkCellArrays('gruBackward', batch, hidden, [['hPrev', hPrev, 1], ['cache', cache, 4], ['dh', dh, 1], ['dxp', dxp, 3], ['dhp', dhp, 3], ['dhPrev', dhPrev, 1]]);
+    this.wasm.gruBackward(
+      this.address(hPrev, 'gruBackward hPrev'), this.address(cache, 'gruBackward cache'), this.address(dh, 'gruBackward dh'),
+      this.address(dxp, 'gruBackward dxp'), this.address(dhp, 'gruBackward dhp'), this.address(dhPrev, 'gruBackward dhPrev'), batch, hidden,
+    );
   }
 
   dispose(): void {

@@ -348,12 +348,12 @@ export function sumRowsInto(biasGrad: usize, dy: usize, rows: i32, cols: i32, ld
   }
 }
 
-// exp(x) per lane for x <= 0 (every caller passes a logit minus its row maximum): x = n·ln2 + r with
-// |r| <= ln2/2, exp(r) by the Cephes degree-6 polynomial (relative error ~1e-7), 2^n built in the exponent
-// bits. x is clamped at -87.3 so 2^n stays a normal float: below that the result is ~1e-38 instead of an
-// underflow, which is zero for every sum it enters. NaN stays NaN.
-@inline function expOfNonPositive(x: v128): v128 {
-  x = f32x4.pmax(x, f32x4.splat(-87.33654));
+// exp(x) per lane: x = n·ln2 + r with |r| <= ln2/2, exp(r) by the Cephes degree-6 polynomial (relative error
+// ~1e-7), 2^n built in the exponent bits. x is clamped to [-87.3, 88] so 2^n stays a normal float: below, the
+// result is ~1e-38 instead of an underflow (zero for every sum it enters); above, 1.6e38 instead of infinity
+// (the sigmoid and tanh built on it are then exact). NaN stays NaN.
+@inline function expLanes(x: v128): v128 {
+  x = f32x4.pmax(f32x4.pmin(x, f32x4.splat(88.0)), f32x4.splat(-87.33654));
   // Adding 1.5·2^23 rounds x·log2(e) to the integer n and leaves n in the low mantissa bits of t,
   // which is cheaper than f32x4.nearest plus a float-to-int conversion.
   const t = madd(x, f32x4.splat(1.44269504088896341), f32x4.splat(12582912.0));
@@ -373,8 +373,30 @@ export function sumRowsInto(biasGrad: usize, dy: usize, rows: i32, cols: i32, ld
   return f32x4.mul(expR, pow2n);
 }
 
-@inline function expOfNonPositiveScalar(x: f32): f32 {
-  return f32x4.extract_lane(expOfNonPositive(f32x4.splat(x)), 0);
+@inline function expScalar(x: f32): f32 {
+  return f32x4.extract_lane(expLanes(f32x4.splat(x)), 0);
+}
+
+@inline function sigmoidLanes(x: v128): v128 {
+  const one = f32x4.splat(1);
+  return f32x4.div(one, f32x4.add(one, expLanes(f32x4.neg(x))));
+}
+
+// tanh per lane. Near zero 1 − 2/(e^{2x}+1) would cancel to a large relative error, so |x| < 0.625 uses the
+// Cephes odd polynomial instead (both are computed; the lane picks one).
+@inline function tanhLanes(x: v128): v128 {
+  const magnitude = f32x4.abs(x);
+  const z = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = madd(p, z, f32x4.splat(2.06390887954e-2));
+  p = madd(p, z, f32x4.splat(-5.37397155531e-2));
+  p = madd(p, z, f32x4.splat(1.33314422036e-1));
+  p = madd(p, z, f32x4.splat(-3.33332819422e-1));
+  const nearZero = madd(f32x4.mul(p, z), x, x);
+  const one = f32x4.splat(1);
+  const large = f32x4.sub(one, f32x4.div(f32x4.splat(2), f32x4.add(expLanes(f32x4.add(magnitude, magnitude)), one)));
+  const signed = v128.or(large, v128.and(x, i32x4.splat(<i32>0x80000000)));
+  return v128.bitselect(nearZero, signed, f32x4.lt(magnitude, f32x4.splat(0.625)));
 }
 
 // Natural log of a sum of exponentials (>= 1, since the row maximum contributes exp(0)). Written out rather
@@ -421,8 +443,8 @@ function sumExp(row: usize, cols: i32, shift: f32, storeExp: bool): f64 {
   let j = 0;
   for (; j + 8 <= vecEnd; j += 8) {
     const at = row + <usize>j * 4;
-    const e0 = expOfNonPositive(f32x4.sub(v128.load(at), shiftLanes));
-    const e1 = expOfNonPositive(f32x4.sub(v128.load(at, 16), shiftLanes));
+    const e0 = expLanes(f32x4.sub(v128.load(at), shiftLanes));
+    const e1 = expLanes(f32x4.sub(v128.load(at, 16), shiftLanes));
     if (storeExp) {
       v128.store(at, e0);
       v128.store(at, e1, 16);
@@ -432,7 +454,7 @@ function sumExp(row: usize, cols: i32, shift: f32, storeExp: bool): f64 {
   }
   for (; j < vecEnd; j += 4) {
     const at = row + <usize>j * 4;
-    const e = expOfNonPositive(f32x4.sub(v128.load(at), shiftLanes));
+    const e = expLanes(f32x4.sub(v128.load(at), shiftLanes));
     if (storeExp) v128.store(at, e);
     sum0 = f32x4.add(sum0, e);
   }
@@ -441,7 +463,7 @@ function sumExp(row: usize, cols: i32, shift: f32, storeExp: bool): f64 {
     + <f64>f32x4.extract_lane(sums, 2) + <f64>f32x4.extract_lane(sums, 3);
   for (; j < cols; j++) {
     const at = row + <usize>j * 4;
-    const e = expOfNonPositiveScalar(load<f32>(at) - shift);
+    const e = expScalar(load<f32>(at) - shift);
     if (storeExp) store<f32>(at, e);
     sum += <f64>e;
   }
@@ -557,5 +579,172 @@ export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, b1
     store<f32>(m + at, mNew);
     store<f32>(v + at, vNew);
     store<f32>(p + at, load<f32>(p + at) - lr * mNew / (Mathf.sqrt(vNew) + eps));
+  }
+}
+
+// Up to four consecutive floats, for the last units of a row whose width is not a multiple of 4: lanes past
+// `lanes` read as 0 and are not written.
+@inline function loadLanes(ptr: usize, lanes: i32): v128 {
+  if (lanes == 4) return v128.load(ptr);
+  let v = f32x4.splat(0);
+  v = f32x4.replace_lane(v, 0, load<f32>(ptr));
+  if (lanes > 1) v = f32x4.replace_lane(v, 1, load<f32>(ptr, 4));
+  if (lanes > 2) v = f32x4.replace_lane(v, 2, load<f32>(ptr, 8));
+  return v;
+}
+
+@inline function storeLanes(ptr: usize, v: v128, lanes: i32): void {
+  if (lanes == 4) {
+    v128.store(ptr, v);
+    return;
+  }
+  store<f32>(ptr, f32x4.extract_lane(v, 0));
+  if (lanes > 1) store<f32>(ptr, f32x4.extract_lane(v, 1), 4);
+  if (lanes > 2) store<f32>(ptr, f32x4.extract_lane(v, 2), 8);
+}
+
+// 1 − x, for the derivatives of σ from its cached output.
+@inline function oneMinus(x: v128): v128 {
+  return f32x4.sub(f32x4.splat(1), x);
+}
+
+/**
+ * One LSTM time step in the ONNX gate order i, o, f, c (see cells/lstm.ts for the equations): xp, hp are
+ * [batch × 4·hidden], cPrev, h, c [batch × hidden], cache [batch × 5·hidden] receives i, o, f, c̃, tanh(c).
+ */
+export function lstmForward(xp: usize, hp: usize, cPrev: usize, h: usize, c: usize, cache: usize, batch: i32, hidden: i32): void {
+  const block = <usize>hidden * 4;
+  for (let b = 0; b < batch; b++) {
+    const gates = <usize>b * 4 * block;
+    const state = <usize>b * block;
+    const cached = cache + <usize>b * 5 * block;
+    for (let j = 0; j < hidden; j += 4) {
+      const lanes = min32(4, hidden - j);
+      const at = <usize>j * 4;
+      const x = xp + gates + at;
+      const r = hp + gates + at;
+      const i = sigmoidLanes(f32x4.add(loadLanes(x, lanes), loadLanes(r, lanes)));
+      const o = sigmoidLanes(f32x4.add(loadLanes(x + block, lanes), loadLanes(r + block, lanes)));
+      const f = sigmoidLanes(f32x4.add(loadLanes(x + 2 * block, lanes), loadLanes(r + 2 * block, lanes)));
+      const cTilde = tanhLanes(f32x4.add(loadLanes(x + 3 * block, lanes), loadLanes(r + 3 * block, lanes)));
+      const cNew = madd(f, loadLanes(cPrev + state + at, lanes), f32x4.mul(i, cTilde));
+      const tanhC = tanhLanes(cNew);
+      storeLanes(c + state + at, cNew, lanes);
+      storeLanes(h + state + at, f32x4.mul(o, tanhC), lanes);
+      const k = cached + at;
+      storeLanes(k, i, lanes);
+      storeLanes(k + block, o, lanes);
+      storeLanes(k + 2 * block, f, lanes);
+      storeLanes(k + 3 * block, cTilde, lanes);
+      storeLanes(k + 4 * block, tanhC, lanes);
+    }
+  }
+}
+
+/**
+ * The LSTM step's gradient from its cache and dh, dc [batch × hidden]: dxp = dhp = the gates' pre-activation
+ * gradients [batch × 4·hidden], dcPrev = dc_total ⊙ f, and dhPrev = 0 (h_{t-1} acts only through R).
+ */
+export function lstmBackward(
+  cPrev: usize, cache: usize, dh: usize, dc: usize, dxp: usize, dhp: usize, dhPrev: usize, dcPrev: usize, batch: i32, hidden: i32,
+): void {
+  const block = <usize>hidden * 4;
+  for (let b = 0; b < batch; b++) {
+    const gates = <usize>b * 4 * block;
+    const state = <usize>b * block;
+    const cached = cache + <usize>b * 5 * block;
+    for (let j = 0; j < hidden; j += 4) {
+      const lanes = min32(4, hidden - j);
+      const at = <usize>j * 4;
+      const k = cached + at;
+      const i = loadLanes(k, lanes);
+      const o = loadLanes(k + block, lanes);
+      const f = loadLanes(k + 2 * block, lanes);
+      const cTilde = loadLanes(k + 3 * block, lanes);
+      const tanhC = loadLanes(k + 4 * block, lanes);
+      const dhj = loadLanes(dh + state + at, lanes);
+      const dcTotal = madd(f32x4.mul(dhj, o), nmadd(tanhC, tanhC, f32x4.splat(1)), loadLanes(dc + state + at, lanes));
+      const dPreI = f32x4.mul(f32x4.mul(dcTotal, cTilde), f32x4.mul(i, oneMinus(i)));
+      const dPreO = f32x4.mul(f32x4.mul(dhj, tanhC), f32x4.mul(o, oneMinus(o)));
+      const dPreF = f32x4.mul(f32x4.mul(dcTotal, loadLanes(cPrev + state + at, lanes)), f32x4.mul(f, oneMinus(f)));
+      const dPreC = f32x4.mul(f32x4.mul(dcTotal, i), nmadd(cTilde, cTilde, f32x4.splat(1)));
+      const gx = dxp + gates + at;
+      const gh = dhp + gates + at;
+      storeLanes(gx, dPreI, lanes);
+      storeLanes(gh, dPreI, lanes);
+      storeLanes(gx + block, dPreO, lanes);
+      storeLanes(gh + block, dPreO, lanes);
+      storeLanes(gx + 2 * block, dPreF, lanes);
+      storeLanes(gh + 2 * block, dPreF, lanes);
+      storeLanes(gx + 3 * block, dPreC, lanes);
+      storeLanes(gh + 3 * block, dPreC, lanes);
+      storeLanes(dcPrev + state + at, f32x4.mul(dcTotal, f), lanes);
+      storeLanes(dhPrev + state + at, f32x4.splat(0), lanes);
+    }
+  }
+}
+
+/**
+ * One GRU time step in the ONNX gate order z, r, h with linear_before_reset = 1 (see cells/gru.ts): xp, hp are
+ * [batch × 3·hidden], hPrev, h [batch × hidden], cache [batch × 4·hidden] receives z, r, h̃ and R_h·h + Rb_h.
+ */
+export function gruForward(xp: usize, hp: usize, hPrev: usize, h: usize, cache: usize, batch: i32, hidden: i32): void {
+  const block = <usize>hidden * 4;
+  for (let b = 0; b < batch; b++) {
+    const gates = <usize>b * 3 * block;
+    const state = <usize>b * block;
+    const cached = cache + <usize>b * 4 * block;
+    for (let j = 0; j < hidden; j += 4) {
+      const lanes = min32(4, hidden - j);
+      const at = <usize>j * 4;
+      const x = xp + gates + at;
+      const r = hp + gates + at;
+      const z = sigmoidLanes(f32x4.add(loadLanes(x, lanes), loadLanes(r, lanes)));
+      const reset = sigmoidLanes(f32x4.add(loadLanes(x + block, lanes), loadLanes(r + block, lanes)));
+      const recurrentH = loadLanes(r + 2 * block, lanes);
+      const n = tanhLanes(madd(reset, recurrentH, loadLanes(x + 2 * block, lanes)));
+      // (1 − z)·n + z·hPrev = n + z·(hPrev − n)
+      storeLanes(h + state + at, madd(z, f32x4.sub(loadLanes(hPrev + state + at, lanes), n), n), lanes);
+      const k = cached + at;
+      storeLanes(k, z, lanes);
+      storeLanes(k + block, reset, lanes);
+      storeLanes(k + 2 * block, n, lanes);
+      storeLanes(k + 3 * block, recurrentH, lanes);
+    }
+  }
+}
+
+/**
+ * The GRU step's gradient from its cache and dh [batch × hidden]: dxp, dhp [batch × 3·hidden] (they differ in
+ * the candidate block, where the reset gate scales the recurrent part) and dhPrev = dh ⊙ z, the direct path.
+ */
+export function gruBackward(hPrev: usize, cache: usize, dh: usize, dxp: usize, dhp: usize, dhPrev: usize, batch: i32, hidden: i32): void {
+  const block = <usize>hidden * 4;
+  for (let b = 0; b < batch; b++) {
+    const gates = <usize>b * 3 * block;
+    const state = <usize>b * block;
+    const cached = cache + <usize>b * 4 * block;
+    for (let j = 0; j < hidden; j += 4) {
+      const lanes = min32(4, hidden - j);
+      const at = <usize>j * 4;
+      const k = cached + at;
+      const z = loadLanes(k, lanes);
+      const reset = loadLanes(k + block, lanes);
+      const n = loadLanes(k + 2 * block, lanes);
+      const recurrentH = loadLanes(k + 3 * block, lanes);
+      const dhj = loadLanes(dh + state + at, lanes);
+      const dPreN = f32x4.mul(f32x4.mul(dhj, oneMinus(z)), nmadd(n, n, f32x4.splat(1)));
+      const dPreZ = f32x4.mul(f32x4.mul(dhj, f32x4.sub(loadLanes(hPrev + state + at, lanes), n)), f32x4.mul(z, oneMinus(z)));
+      const dPreR = f32x4.mul(f32x4.mul(dPreN, recurrentH), f32x4.mul(reset, oneMinus(reset)));
+      const gx = dxp + gates + at;
+      const gh = dhp + gates + at;
+      storeLanes(gx, dPreZ, lanes);
+      storeLanes(gh, dPreZ, lanes);
+      storeLanes(gx + block, dPreR, lanes);
+      storeLanes(gh + block, dPreR, lanes);
+      storeLanes(gx + 2 * block, dPreN, lanes);
+      storeLanes(gh + 2 * block, f32x4.mul(dPreN, reset), lanes);
+      storeLanes(dhPrev + state + at, f32x4.mul(dhj, z), lanes);
+    }
   }
 }
