@@ -2,24 +2,32 @@
  * TensorFlow.js reference for the training-speed benchmark.
  *
  * Trains the same small language model as our engine (embedding -> LSTM/GRU, all time steps -> dense over
- * the vocabulary, full softmax cross-entropy, Adam) with TF.js on the wasm or cpu backend, and reports
- * tokens/s and GFLOP/s. It is meant to show TF.js at its best on this machine, so:
+ * the vocabulary, full softmax cross-entropy at every position, Adam lr 1e-3) with TF.js 4.22 on the wasm
+ * or cpu backend, and reports tokens/s and GFLOP/s. It is meant to show TF.js at its best on this machine:
  *
- * - Two implementations exist: 'layers' (a tf.layers model: embedding, lstm/gru with returnSequences, dense)
- *   and 'core' (the same network written with tfjs-core ops: the input projection of every time step is
- *   done in one matmul, then one recurrent matmul per step). Both train with tf.train.adam(1e-3) through
- *   optimizer.minimize and the fused tf.losses.softmaxCrossEntropy on logits (a sparse cross-entropy from
- *   logits: labels become one-hot inside the loss). 'auto' picks the one measured fastest here
- *   (see FASTEST_VARIANT). A third, 'layers-fit', uses model.compile/trainOnBatch with TF.js's own
- *   'sparseCategoricalCrossentropy' (which only takes probabilities, so the dense layer has a softmax).
- * - GRU: tfjs-layers only implements the reset-before GRU (resetAfter: true throws), so the 'layers' GRU is
- *   reset-before; the 'core' GRU is reset-after (PyTorch/cuDNN/Keras-2 default). Both cost the same FLOPs.
- * - wasm: the SIMD build, and by default its multi-threaded SIMD build. TF.js refuses threads under Node
- *   (flag WASM_HAS_MULTITHREAD_SUPPORT is hard-wired false there, and its worker is given as a blob: URL,
- *   which Node's Worker rejects) and caps XNNPACK's pool at logical cores / 2. `initWasmBackend` works
- *   around all three (worker and main script written to a temp dir, flag forced, os.cpus() doubled during
- *   init) so that XNNPACK runs on `wasmThreads` threads (default: all cores). wasmThreads: 1 gives the plain
- *   single-threaded SIMD build. Note the backend is initialised once per process: the first call decides.
+ * Implementations ('variant'):
+ * - 'core' (default, measured fastest on both backends): the network in tfjs-core ops, time-major; the input
+ *   projection of all time steps is one matmul, then one recurrent matmul per step; tf.train.adam through
+ *   optimizer.minimize. GRU is the reset-after variant (as PyTorch/cuDNN).
+ * - 'layers': a tf.layers model (embedding, lstm/gru with returnSequences and sigmoid recurrent activation,
+ *   dense logits) trained the same way. tfjs-layers' GRU is reset-before only (resetAfter: true throws).
+ * - 'layers-fit': the same model with softmax output, model.compile + trainOnBatch and TF.js's own
+ *   'sparseCategoricalCrossentropy' (which takes probabilities, not logits).
+ * 'core' and 'layers' use sparseSoftmaxCrossEntropy below (softmax kernel + (p - onehot)/N gradient), which
+ * is 2-5x faster here than tf.losses.softmaxCrossEntropy and gives the same loss and gradient.
+ *
+ * Fixes applied to TF.js itself (all kernel-level, same math, reported with the figures):
+ * - wasm has no UnsortedSegmentSum kernel (the gradient of every gather/embedding: training an embedding on
+ *   wasm fails without it), and cpu's takes 129 s for one embedding gradient: both get one built on their
+ *   own ScatterNd kernel.
+ * - wasm's BatchMatMul/_FusedMatMul are ~12x slower with a transposed operand, which every matmul gradient
+ *   asks for: the operand is transposed first with wasm's Transpose kernel.
+ * - wasm threads: TF.js refuses threads under Node (flag WASM_HAS_MULTITHREAD_SUPPORT hard-wired false; its
+ *   worker is a blob: URL, which Node's Worker rejects) and caps XNNPACK's pool at logical cores / 2.
+ *   `initWasmBackend` works around all three (worker and main script written to a temp dir, flag forced,
+ *   os.cpus() doubled during init) so that XNNPACK runs `wasmThreads` threads (default: all cores);
+ *   wasmThreads: 1 loads the plain single-threaded SIMD build. The wasm backend is initialised once per
+ *   process: the first call decides its thread count.
  */
 import * as fs from 'fs';
 import os = require('os'); // the module object itself (patched briefly below), not an import wrapper
@@ -70,8 +78,11 @@ export interface MeasureOptions {
 }
 
 /**
- * Fastest implementation per backend and arch on the benchmark machine (2-core Xeon, Node 20, TF.js 4.22);
- * figures in the report that accompanied this file. 'auto' uses this table.
+ * Fastest implementation per backend and arch on the benchmark machine (2-core Xeon, Node 20, TF.js 4.22),
+ * which 'auto' uses. Measured with the fixes above, tokens/s, wasm 2 threads, quiet machine: LSTM core 1,427
+ * vs layers 1,338; GRU core 1,312 vs layers 1,261 (and core ahead in every interleaved noisy comparison);
+ * layers-fit is slowest (TF.js's own loss). On cpu core and layers tie (~40 tokens/s): core is kept there
+ * for the reset-after GRU.
  */
 export const FASTEST_VARIANT: Record<'wasm' | 'cpu', Record<'lstm' | 'gru', TfjsVariant>> = {
   wasm: { lstm: 'core', gru: 'core' },
@@ -170,31 +181,38 @@ async function initWasmBackend(threads: number): Promise<number> {
   } finally {
     undo?.();
   }
-  registerWasmUnsortedSegmentSum();
+  patchUnsortedSegmentSum('wasm');
   wrapWasmMatMulTransposes();
   wasmThreadsInUse = tfwasm.getThreadsCount();
   return wasmThreadsInUse;
 }
 
 /**
- * The wasm backend has no UnsortedSegmentSum kernel, which the gradient of tf.gather (so of any embedding
- * lookup, tf.layers' Embedding included) needs. Supply it through the wasm backend's own ScatterNd kernel,
- * which sums rows sent to the same index: x [N, ...] with segmentIds [N] -> [numSegments, ...].
+ * The gradient of tf.gather (so of any embedding lookup, tf.layers' Embedding included) is an
+ * UnsortedSegmentSum. The wasm backend has no such kernel, and the cpu backend's runs one masked pass per
+ * segment (measured 129 s for 1024 rows into 10,000 segments, against 4 ms for ScatterNd). Supply it on both
+ * through the backend's own ScatterNd kernel, which sums rows sent to the same index:
+ * x [N, ...] with segmentIds [N] -> [numSegments, ...]. Other shapes go to the original kernel (cpu).
  */
-function registerWasmUnsortedSegmentSum(): void {
-  if (tf.getKernel('UnsortedSegmentSum', 'wasm')) return;
-  const scatterNd = tf.getKernel('ScatterNd', 'wasm');
-  if (!scatterNd) throw new Error('wasm backend has no ScatterNd kernel');
+const segmentSumPatched = new Set<string>();
+function patchUnsortedSegmentSum(backendName: 'wasm' | 'cpu'): void {
+  if (segmentSumPatched.has(backendName)) return;
+  const scatterNd = tf.getKernel('ScatterNd', backendName);
+  if (!scatterNd) throw new Error(`${backendName} backend has no ScatterNd kernel`);
+  const original = tf.getKernel('UnsortedSegmentSum', backendName);
+  if (original) tf.unregisterKernel('UnsortedSegmentSum', backendName);
   tf.registerKernel({
     kernelName: 'UnsortedSegmentSum',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
+    backendName,
+    kernelFunc: (args) => {
+      const { inputs, backend, attrs } = args;
       const x = inputs.x as tf.TensorInfo;
       const segmentIds = inputs.segmentIds as tf.TensorInfo;
       const numSegments = (attrs as { numSegments: number }).numSegments;
       const n = segmentIds.shape[0];
       if (segmentIds.shape.length !== 1 || x.shape[0] !== n) {
-        throw new Error(`UnsortedSegmentSum (wasm shim): needs 1-D segmentIds over x's first axis, got ${segmentIds.shape} / ${x.shape}`);
+        if (original) return original.kernelFunc(args);
+        throw new Error(`UnsortedSegmentSum (shim): needs 1-D segmentIds over x's first axis, got ${segmentIds.shape} / ${x.shape}`);
       }
       const indices: tf.TensorInfo = { dataId: segmentIds.dataId, shape: [n, 1], dtype: segmentIds.dtype };
       return scatterNd.kernelFunc({
@@ -204,6 +222,7 @@ function registerWasmUnsortedSegmentSum(): void {
       });
     },
   });
+  segmentSumPatched.add(backendName);
 }
 
 /**
@@ -256,6 +275,7 @@ async function useBackend(backend: 'wasm' | 'cpu', wasmThreads: number): Promise
   if (backend === 'wasm') return initWasmBackend(wasmThreads);
   if (!(await tf.setBackend('cpu'))) throw new Error('TF.js cpu backend failed to initialise');
   await tf.ready();
+  patchUnsortedSegmentSum('cpu');
   return 1;
 }
 
