@@ -327,10 +327,17 @@ interface Trainer {
   dispose(): void;
 }
 
+/** A trainable variable holding `init`, which is then released (tf.variable keeps its own reference). */
+function variableFrom(init: tf.Tensor): tf.Variable {
+  const v = tf.variable(init);
+  init.dispose();
+  return v;
+}
+
 function glorot(shape: [number, number], rng: () => number): tf.Variable {
   const limit = Math.sqrt(6 / (shape[0] + shape[1]));
   const seed = Math.floor(rng() * 2 ** 31);
-  return tf.variable(tf.randomUniform(shape, -limit, limit, 'float32', seed));
+  return variableFrom(tf.randomUniform(shape, -limit, limit, 'float32', seed));
 }
 
 /**
@@ -396,16 +403,16 @@ async function runStep(optimizer: tf.Optimizer, lossFn: () => tf.Scalar, varList
 function coreTrainer(spec: ReferenceModelSpec, rng: () => number): Trainer {
   const { vocab: V, embedding: E, hidden: H, seq: T, batch: B, arch } = spec;
   const G = arch === 'lstm' ? 4 : 3;
-  const embed = tf.variable(tf.randomUniform([V, E], -0.05, 0.05, 'float32', Math.floor(rng() * 2 ** 31)));
+  const embed = variableFrom(tf.randomUniform([V, E], -0.05, 0.05, 'float32', Math.floor(rng() * 2 ** 31)));
   const wx = glorot([E, G * H], rng);
   const wh = glorot([H, G * H], rng);
   // LSTM: forget-gate bias 1 (gate order i, f, g, o). GRU reset-after has a second (recurrent) bias.
   const bxInit = new Float32Array(G * H);
   if (arch === 'lstm') bxInit.fill(1, H, 2 * H);
-  const bx = tf.variable(tf.tensor1d(bxInit));
-  const bh = arch === 'gru' ? tf.variable(tf.zeros([G * H])) : undefined;
+  const bx = variableFrom(tf.tensor1d(bxInit));
+  const bh = arch === 'gru' ? variableFrom(tf.zeros([G * H])) : undefined;
   const wOut = glorot([H, V], rng);
-  const bOut = tf.variable(tf.zeros([V]));
+  const bOut = variableFrom(tf.zeros([V]));
   const vars = [embed, wx, wh, bx, wOut, bOut, ...(bh ? [bh] : [])];
   const optimizer = tf.train.adam(1e-3);
 
