@@ -99,8 +99,8 @@ function gemmCases(): GemmExpectation[] {
       cases.push({ transA, transB, M, N, K, beta: ((M + N + K) % 2) as 0 | 1 });
     }
     // 100s against the 4×8 tile; past each cache block (KC 256, MC 128, NC 1024); large enough for two
-    // threads, split by rows and by columns.
-    for (const [M, N, K] of [[100, 100, 100], [100, 1, 33], [1, 100, 7], [17, 33, 100], [5, 1029, 259], [131, 9, 259], [517, 67, 150], [67, 517, 150]]) {
+    // threads, split by rows and by columns; and the dot-product path for at most 12 rows of A·Bᵀ, on two threads.
+    for (const [M, N, K] of [[100, 100, 100], [100, 1, 33], [1, 100, 7], [17, 33, 100], [5, 1029, 259], [131, 9, 259], [517, 67, 150], [67, 517, 150], [12, 2053, 259]]) {
       for (const beta of [0, 1] as const) cases.push({ transA, transB, M, N, K, beta });
     }
   }
@@ -375,7 +375,7 @@ describe('kernels', () => {
   describeWasm(2, true);
 
   it('tests sizes large enough for the two-thread paths of every kernel', () => {
-    assert.ok(517 * 67 * 150 >= GEMM_SPLIT_MIN_MULTIPLY_ADDS);
+    assert.ok(517 * 67 * 150 >= GEMM_SPLIT_MIN_MULTIPLY_ADDS && 12 * 2053 * 259 >= GEMM_SPLIT_MIN_MULTIPLY_ADDS);
     assert.ok(263 * 1001 >= ROWWISE_SPLIT_MIN_ELEMENTS && 2049 * 129 >= ROWWISE_SPLIT_MIN_ELEMENTS);
     assert.ok(600_011 >= ELEMENTWISE_SPLIT_MIN_ELEMENTS);
   });
