@@ -27,6 +27,8 @@ const shapes: GemmShape[] = [
   { label: 'dH = dZ·W  [1024×10000]·[10000×256]', transA: false, transB: false, M: TOKENS, N: HIDDEN, K: VOCAB, beta: 0 },
   { label: 'dW += dZᵀ·H  [1024×10000]ᵀ·[1024×256]', transA: true, transB: false, M: VOCAB, N: HIDDEN, K: TOKENS, beta: 1 },
   { label: 'gates += h·Rᵀ  [32×256]·[1024×256]ᵀ', transA: false, transB: true, M: BATCH, N: GATES, K: HIDDEN, beta: 1 },
+  { label: 'dh += dgates·R  [32×1024]·[1024×256]', transA: false, transB: false, M: BATCH, N: HIDDEN, K: GATES, beta: 1 },
+  { label: 'inference logits  [1×256]·[10000×256]ᵀ', transA: false, transB: true, M: 1, N: VOCAB, K: HIDDEN, beta: 0 },
 ];
 
 /** The plain-loop reference is ~100x slower: it runs on 1/32 of the rows of the large shapes (same rate per flop). */
@@ -78,6 +80,19 @@ function benchGemm(kernels: Kernels, shape: GemmShape): { gflops: Timing; second
   return { gflops: { wall: flops / timing.wall / 1e9, cpu: flops / timing.cpu / 1e9 }, seconds: (timing.wall * shape.M) / M };
 }
 
+/** One LSTM time step of the reference batch, forward and backward, in microseconds. */
+function benchLstmCell(kernels: Kernels): { forward: Timing; backward: Timing } {
+  const units = BATCH * HIDDEN;
+  const [xp, hp, dxp, dhp] = [0, 1, 2, 3].map(() => randomFill(kernels.alloc(4 * units), 2));
+  const [cPrev, h, c, dh, dc, dhPrev, dcPrev] = [0, 1, 2, 3, 4, 5, 6].map(() => randomFill(kernels.alloc(units), 1));
+  const cache = kernels.alloc(5 * units);
+  const micro = (timing: Timing): Timing => ({ wall: timing.wall * 1e6, cpu: timing.cpu * 1e6 });
+  return {
+    forward: micro(time(() => kernels.lstmForward(xp, hp, cPrev, h, c, cache, BATCH, HIDDEN), 20, 0.2)),
+    backward: micro(time(() => kernels.lstmBackward(cPrev, cache, dh, dc, dxp, dhp, dhPrev, dcPrev, BATCH, HIDDEN), 20, 0.2)),
+  };
+}
+
 function benchSoftmax(kernels: Kernels): Timing {
   const logits = kernels.alloc(TOKENS * VOCAB);
   const targets = Int32Array.from({ length: TOKENS }, () => Math.floor(Math.random() * VOCAB));
@@ -85,7 +100,7 @@ function benchSoftmax(kernels: Kernels): Timing {
   return time(() => kernels.softmaxCrossEntropy(logits, targets, TOKENS, VOCAB, 1 / TOKENS), 5, 0.3, () => logits.set(fresh));
 }
 
-const cell = (timing: Timing, digits: number): string => `${timing.wall.toFixed(digits)} (${timing.cpu.toFixed(digits)})`;
+const formatTiming = (timing: Timing, digits: number): string => `${timing.wall.toFixed(digits)} (${timing.cpu.toFixed(digits)})`;
 
 async function main(): Promise<void> {
   const configurations: Array<{ label: string; make: () => Promise<Kernels> }> = [
@@ -105,11 +120,13 @@ async function main(): Promise<void> {
     for (const [index, shape] of shapes.entries()) {
       const { gflops, seconds } = benchGemm(kernels, shape);
       if (index < 3) outputLayerSeconds += seconds;
-      console.log(`  ${shape.label.padEnd(44)} ${cell(gflops, 1)} GFLOP/s`);
+      console.log(`  ${shape.label.padEnd(44)} ${formatTiming(gflops, 1)} GFLOP/s`);
     }
     const softmax = benchSoftmax(kernels);
     outputLayerSeconds += softmax.wall;
-    console.log(`  ${'softmaxCrossEntropy [1024×10000]'.padEnd(44)} ${cell({ wall: softmax.wall * 1000, cpu: softmax.cpu * 1000 }, 1)} ms`);
+    console.log(`  ${'softmaxCrossEntropy [1024×10000]'.padEnd(44)} ${formatTiming({ wall: softmax.wall * 1000, cpu: softmax.cpu * 1000 }, 1)} ms`);
+    const cell = benchLstmCell(kernels);
+    console.log(`  ${'lstmForward / lstmBackward [32×256]'.padEnd(44)} ${formatTiming(cell.forward, 0)} / ${formatTiming(cell.backward, 0)} µs`);
     console.log(`  output layer of one 1024-token step (3 gemms + softmax): ${(outputLayerSeconds * 1000).toFixed(0)} ms, at most ${Math.round(TOKENS / outputLayerSeconds)} tokens/s\n`);
     kernels.dispose();
   }
