@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { typescriptKernels, wasmKernels, type Kernels } from '../../src/model/kernels/kernels';
-import { ELEMENTWISE_SPLIT_MIN_ELEMENTS, GEMM_SPLIT_MIN_MULTIPLY_ADDS, ROWWISE_SPLIT_MIN_ELEMENTS } from '../../src/model/kernels/wasmKernels';
+import { ELEMENTWISE_SPLIT_MIN_ELEMENTS, GEMM_BY_DOTS_SPLIT_MIN_B_ELEMENTS, GEMM_SPLIT_MIN_MULTIPLY_ADDS, ROWWISE_SPLIT_MIN_ELEMENTS } from '../../src/model/kernels/wasmKernels';
 
 /**
  * Every wasm kernel against the TypeScript reference (which sums in float64), on seeded random data of odd
@@ -100,7 +100,7 @@ function gemmCases(): GemmExpectation[] {
     }
     // 100s against the 4×8 tile; past each cache block (KC 256, MC 128, NC 1024); large enough for two
     // threads, split by rows and by columns; and the dot-product path for at most 12 rows of A·Bᵀ, on two threads.
-    for (const [M, N, K] of [[100, 100, 100], [100, 1, 33], [1, 100, 7], [17, 33, 100], [5, 1029, 259], [131, 9, 259], [517, 67, 150], [67, 517, 150], [12, 2053, 259]]) {
+    for (const [M, N, K] of [[100, 100, 100], [100, 1, 33], [1, 100, 7], [17, 33, 100], [5, 1029, 259], [131, 9, 259], [517, 67, 150], [67, 517, 150], [5, 4099, 257]]) {
       for (const beta of [0, 1] as const) cases.push({ transA, transB, M, N, K, beta });
     }
   }
@@ -375,7 +375,7 @@ describe('kernels', () => {
   describeWasm(2, true);
 
   it('tests sizes large enough for the two-thread paths of every kernel', () => {
-    assert.ok(517 * 67 * 150 >= GEMM_SPLIT_MIN_MULTIPLY_ADDS && 12 * 2053 * 259 >= GEMM_SPLIT_MIN_MULTIPLY_ADDS);
+    assert.ok(517 * 67 * 150 >= GEMM_SPLIT_MIN_MULTIPLY_ADDS && 4099 * 257 >= GEMM_BY_DOTS_SPLIT_MIN_B_ELEMENTS);
     assert.ok(263 * 1001 >= ROWWISE_SPLIT_MIN_ELEMENTS && 2049 * 129 >= ROWWISE_SPLIT_MIN_ELEMENTS);
     assert.ok(600_011 >= ELEMENTWISE_SPLIT_MIN_ELEMENTS);
   });

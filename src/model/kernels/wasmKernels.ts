@@ -14,12 +14,15 @@ const ALLOCATION_ALIGNMENT = 64;
 // Below these sizes waking the helper thread (~40 µs in a VM whose idle core sleeps; measured with a
 // futex round trip of ~80 µs) costs more than the half of the work it would take over.
 export const GEMM_SPLIT_MIN_MULTIPLY_ADDS = 5_000_000;
+/** A few rows of A·Bᵀ go by dot products, bound by reading B: two threads pay once B outgrows the L2 cache. */
+export const GEMM_BY_DOTS_SPLIT_MIN_B_ELEMENTS = 1 << 20;
 export const ROWWISE_SPLIT_MIN_ELEMENTS = 1 << 18;
 export const ELEMENTWISE_SPLIT_MIN_ELEMENTS = 1 << 19;
 
 interface KernelExports {
   heapBase(): number;
   gemmScratchBytes(): number;
+  gemmByDotsMaxRows(): number;
   gemm(transA: number, transB: number, m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, beta: number, scratch: number): void;
   gemmShared(
     transA: number, transB: number, m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
@@ -90,6 +93,7 @@ class WasmKernels implements Kernels {
   private readonly mainScratch: number;
   private readonly helperScratch: number;
   private readonly controlBlock: number;
+  private readonly gemmByDotsMaxRows: number;
   private targetsCopy: Int32Array;
   private helper: HelperThread | undefined;
 
@@ -99,6 +103,7 @@ class WasmKernels implements Kernels {
     readonly description: string,
   ) {
     this.nextFree = wasm.heapBase();
+    this.gemmByDotsMaxRows = wasm.gemmByDotsMaxRows();
     const scratchBytes = wasm.gemmScratchBytes();
     this.mainScratch = this.reserve(scratchBytes);
     this.helperScratch = this.reserve(scratchBytes);
@@ -166,7 +171,10 @@ class WasmKernels implements Kernels {
     const ldb = transB ? K : N;
     const ldc = N;
     const splitRows = M >= N;
-    const helper = this.helperFor(M * N * K, GEMM_SPLIT_MIN_MULTIPLY_ADDS, splitRows ? M >= 8 : N >= 16);
+    const byDots = !transA && transB && M <= this.gemmByDotsMaxRows;
+    const helper = byDots
+      ? this.helperFor(N * K, GEMM_BY_DOTS_SPLIT_MIN_B_ELEMENTS, N >= 16)
+      : this.helperFor(M * N * K, GEMM_SPLIT_MIN_MULTIPLY_ADDS, splitRows ? M >= 8 : N >= 16);
     if (!helper) {
       this.wasm.gemm(ta, tb, M, N, K, a, lda, b, ldb, c, ldc, beta, this.mainScratch);
       return;

@@ -134,6 +134,11 @@ export function gemmShared(
 // packed kernel wins from there on (53 against 45 GFLOP/s at 32 rows).
 const DOT_MAX_ROWS: i32 = 12;
 
+/** The largest m for which gemm computes A·Bᵀ by dot products (reading B once, so bound by memory bandwidth). */
+export function gemmByDotsMaxRows(): i32 {
+  return DOT_MAX_ROWS;
+}
+
 function gemmByDots(m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, beta: i32): void {
   const ldaBytes = <usize>lda * 4;
   const ldbBytes = <usize>ldb * 4;
