@@ -115,7 +115,11 @@ export class HelperThread {
     worker.unref();
     port1.unref();
     const functions = functionNames.map((name) => callerExports[name] as WasmFunction);
-    return new HelperThread(worker, port1, memory, controlAddress, functions);
+    const helper = new HelperThread(worker, port1, memory, controlAddress, functions);
+    // A helper that dies (out of memory, say) must not take the process with it: the caller goes on alone.
+    worker.on('error', () => helper.dispose());
+    worker.on('exit', () => helper.dispose());
+    return helper;
   }
 
   /**
@@ -124,6 +128,7 @@ export class HelperThread {
    * on the helper if it takes the job before ownPart is done, otherwise afterwards on the calling thread.
    */
   run(functionIndex: number, ownPart: () => number): number {
+    if (!this.worker) return ownPart() + this.runHelperPartHere(functionIndex);
     this.sequence = (this.sequence % MAX_SEQUENCE) + 1;
     const sequence = this.sequence;
     this.control[FUNCTION] = functionIndex;
@@ -137,15 +142,16 @@ export class HelperThread {
     } finally {
       if (Atomics.compareExchange(this.control, JOB_STATE, open(sequence), RETRACTED) === taken(sequence)) this.waitFor(sequence);
     }
-    if (this.control[JOB_STATE] === RETRACTED) {
-      const args = this.args;
-      return own + (this.functions[functionIndex](...args.subarray(0, MAX_ARGUMENTS)) ?? 0);
-    }
+    if (this.control[JOB_STATE] === RETRACTED) return own + this.runHelperPartHere(functionIndex);
     if (this.control[FAILED] !== 0) {
       const message = receiveMessageOnPort(this.errorPort)?.message as string | undefined;
       throw new Error(`wasm kernel helper thread failed: ${message ?? 'unknown error'}`);
     }
     return own + this.args[RESULT];
+  }
+
+  private runHelperPartHere(functionIndex: number): number {
+    return this.functions[functionIndex](...this.args.subarray(0, MAX_ARGUMENTS)) ?? 0;
   }
 
   private waitFor(sequence: number): void {
