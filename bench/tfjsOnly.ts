@@ -8,46 +8,24 @@
  *
  * Output: a TfjsMeasurement plus arch, threads, variant and flopsPerStep.
  */
+import { Command, Option } from 'commander';
 import { measureTfjs, REFERENCE_MODEL, trainingStepFlops, type ReferenceModelSpec, type TfjsVariant } from './tfjsReference';
 
-function parseArgs(argv: string[]): Map<string, string> {
-  const args = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const key = argv[i];
-    if (!key.startsWith('--')) throw new Error(`unexpected argument ${key}`);
-    const value = argv[i + 1];
-    if (value === undefined || value.startsWith('--')) throw new Error(`missing value for ${key}`);
-    args.set(key.slice(2), value);
-    i++;
-  }
-  return args;
-}
-
-function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new Error(`--${name} must be one of ${allowed.join(', ')}`);
-  return value as T;
-}
-
-function positive(name: string, value: string, integer: boolean): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) throw new Error(`--${name}: bad number ${value}`);
-  return n;
-}
-
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  const known = new Set(['arch', 'backend', 'seconds', 'warmup', 'variant', 'threads', 'seed']);
-  for (const key of args.keys()) if (!known.has(key)) throw new Error(`unknown option --${key}`);
-  const arch = oneOf('arch', args.get('arch') ?? 'lstm', ['lstm', 'gru'] as const);
-  const backend = oneOf('backend', args.get('backend') ?? 'wasm', ['wasm', 'cpu'] as const);
-  const variant = oneOf('variant', args.get('variant') ?? 'auto', ['auto', 'core', 'layers', 'layers-fit'] as const) as
-    | TfjsVariant
-    | 'auto';
-  const minSeconds = positive('seconds', args.get('seconds') ?? '20', false);
-  const warmupSteps = positive('warmup', args.get('warmup') ?? (backend === 'cpu' ? '1' : '3'), true);
-  const threadsArg = args.get('threads');
-  const wasmThreads = threadsArg === undefined ? undefined : positive('threads', threadsArg, true);
-  const seed = positive('seed', args.get('seed') ?? '1234', true);
+  const o = new Command()
+    .addOption(new Option('--arch <cell>').choices(['lstm', 'gru']).default('lstm'))
+    .addOption(new Option('--backend <name>').choices(['wasm', 'cpu']).default('wasm'))
+    .addOption(new Option('--variant <name>').choices(['auto', 'core', 'layers', 'layers-fit']).default('auto'))
+    .option('--seconds <s>', 'measuring time', Number, 20)
+    .option('--warmup <steps>', 'untimed steps first (default 3 on wasm, 1 on cpu)', Number)
+    .option('--threads <n>', 'XNNPACK threads of the wasm backend', Number)
+    .option('--seed <n>', 'seed of weights and batches', Number, 1234)
+    .parse(process.argv)
+    .opts<{ arch: 'lstm' | 'gru'; backend: 'wasm' | 'cpu'; variant: TfjsVariant | 'auto'; seconds: number; warmup?: number; threads?: number; seed: number }>();
+  const { arch, backend, variant, seed } = o;
+  const minSeconds = o.seconds;
+  const warmupSteps = o.warmup ?? (backend === 'cpu' ? 1 : 3);
+  const wasmThreads = o.threads;
 
   const spec: ReferenceModelSpec = { arch, ...REFERENCE_MODEL };
   const m = await measureTfjs(spec, backend, { warmupSteps, minSeconds, variant, wasmThreads, seed });
