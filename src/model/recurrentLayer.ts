@@ -77,7 +77,7 @@ export class RecurrentLayer {
       const hp = this.hp.subarray(t * B * GH, (t + 1) * B * GH);
       kernels.gemm(false, true, B, GH, H, this.stateAt(0, t), this.R.value, hp, 0);
       kernels.addBiasRows(hp, recurrentBias, B, GH);
-      this.cell.forward({
+      this.cell.forwardWith(kernels, {
         batch: B,
         hidden: H,
         xp: this.xp.subarray(t * B * GH, (t + 1) * B * GH),
@@ -104,7 +104,7 @@ export class RecurrentLayer {
       const dyT = dy.subarray(t * B * H, (t + 1) * B * H);
       for (let s = 0; s < B * H; s++) dh[s] += dyT[s];
       const dhpT = this.dhp.subarray(t * B * GH, (t + 1) * B * GH);
-      this.cell.backward({
+      this.cell.backwardWith(kernels, {
         batch: B,
         hidden: H,
         xp: this.xp.subarray(t * B * GH, (t + 1) * B * GH),

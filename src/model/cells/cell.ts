@@ -1,3 +1,5 @@
+import type { Kernels } from '../kernels/kernels';
+
 /**
  * One recurrent cell type: its gate equations, forward beside backward, for one time step of a batch.
  *
@@ -40,8 +42,12 @@ export interface RecurrentCell {
   readonly cacheWidth: number;
   /** The ONNX operator that computes this cell with the same weight layout (export copies, never shuffles). */
   readonly onnxOperator: 'LSTM' | 'GRU' | 'RNN';
+  /** The equations in plain TypeScript: the reference, and what the TypeScript kernels run. */
   forward(step: CellStep): void;
   backward(step: CellGradients): void;
+  /** The same step through the numeric kernels (the wasm kernels run LSTM and GRU steps in SIMD). */
+  forwardWith(kernels: Kernels, step: CellStep): void;
+  backwardWith(kernels: Kernels, step: CellGradients): void;
   /** Sets biases that the equations want away from zero at the start of training (B = [Wb ; Rb], 2·G·H). */
   initBias(bias: Float32Array, hidden: number): void;
 }

@@ -1,3 +1,4 @@
+import type { Kernels } from '../kernels/kernels';
 import { CellGradients, CellStep, RecurrentCell, sigmoid } from './cell';
 
 /**
@@ -66,6 +67,14 @@ export const gruCell: RecurrentCell = {
         dhPrev[s + j] = dhj * z;
       }
     }
+  },
+
+  forwardWith(kernels: Kernels, { batch, hidden, xp, hp, prev, next, cache }: CellStep): void {
+    kernels.gruForward(xp, hp, prev[0], next[0], cache, batch, hidden);
+  },
+
+  backwardWith(kernels: Kernels, { batch, hidden, prev, cache, dNext, dxp, dhp, dPrev }: CellGradients): void {
+    kernels.gruBackward(prev[0], cache, dNext[0], dxp, dhp, dPrev[0], batch, hidden);
   },
 
   initBias(): void {

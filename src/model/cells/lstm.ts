@@ -1,3 +1,4 @@
+import type { Kernels } from '../kernels/kernels';
 import { CellGradients, CellStep, RecurrentCell, sigmoid } from './cell';
 
 /**
@@ -78,6 +79,14 @@ export const lstmCell: RecurrentCell = {
         dhPrev[s + j] = 0; // h_{t-1} reaches the loss only through R h_{t-1}, which the layer adds.
       }
     }
+  },
+
+  forwardWith(kernels: Kernels, { batch, hidden, xp, hp, prev, next, cache }: CellStep): void {
+    kernels.lstmForward(xp, hp, prev[1], next[0], next[1], cache, batch, hidden);
+  },
+
+  backwardWith(kernels: Kernels, { batch, hidden, prev, cache, dNext, dxp, dhp, dPrev }: CellGradients): void {
+    kernels.lstmBackward(prev[1], cache, dNext[0], dNext[1], dxp, dhp, dPrev[0], dPrev[1], batch, hidden);
   },
 
   initBias(bias: Float32Array, H: number): void {

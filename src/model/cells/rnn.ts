@@ -1,3 +1,4 @@
+import type { Kernels } from '../kernels/kernels';
 import { CellGradients, CellStep, RecurrentCell } from './cell';
 
 /**
@@ -31,6 +32,15 @@ export const rnnCell: RecurrentCell = {
       dxp[s] = dhp[s] = dh[s] * (1 - h * h);
       dhPrev[s] = 0;
     }
+  },
+
+  // No kernel of its own: the plain loops are the cell's only implementation.
+  forwardWith(_kernels: Kernels, step: CellStep): void {
+    rnnCell.forward(step);
+  },
+
+  backwardWith(_kernels: Kernels, step: CellGradients): void {
+    rnnCell.backward(step);
   },
 
   initBias(): void {},

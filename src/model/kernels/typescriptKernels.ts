@@ -1,5 +1,10 @@
 import { checkCellArrays, checkCount, checkGemm, checkLength, checkRows, checkTargets } from './argumentChecks';
 import type { Kernels } from './kernels';
+import { gruCell } from '../cells/gru';
+import { lstmCell } from '../cells/lstm';
+
+/** Stands for arrays a cell's step does not read (LSTM forward never reads h_{t-1}: R·h_{t-1} is in hp). */
+const UNUSED = new Float32Array(0);
 
 /**
  * The reference the wasm kernels are tested against: plain loops, sums in float64, written for clarity.
@@ -106,100 +111,31 @@ export function typescriptKernels(): Kernels {
       }
     },
 
+    // The cell steps run the cells' own equations (src/model/cells), which the wasm kernels are tested against.
     lstmForward(xp, hp, cPrev, h, c, cache, batch, H): void {
       checkCellArrays('lstmForward', batch, H, [['xp', xp, 4], ['hp', hp, 4], ['cPrev', cPrev, 1], ['h', h, 1], ['c', c, 1], ['cache', cache, 5]]);
-      for (let b = 0; b < batch; b++) {
-        const g = b * 4 * H, s = b * H, k = b * 5 * H;
-        for (let j = 0; j < H; j++) {
-          const i = sigmoid(xp[g + j] + hp[g + j]);
-          const o = sigmoid(xp[g + H + j] + hp[g + H + j]);
-          const f = sigmoid(xp[g + 2 * H + j] + hp[g + 2 * H + j]);
-          const cTilde = Math.tanh(xp[g + 3 * H + j] + hp[g + 3 * H + j]);
-          const cNew = f * cPrev[s + j] + i * cTilde;
-          const tanhC = Math.tanh(cNew);
-          c[s + j] = cNew;
-          h[s + j] = o * tanhC;
-          cache[k + j] = i;
-          cache[k + H + j] = o;
-          cache[k + 2 * H + j] = f;
-          cache[k + 3 * H + j] = cTilde;
-          cache[k + 4 * H + j] = tanhC;
-        }
-      }
+      lstmCell.forward({ batch, hidden: H, xp, hp, prev: [UNUSED, cPrev], next: [h, c], cache });
     },
 
     lstmBackward(cPrev, cache, dh, dc, dxp, dhp, dhPrev, dcPrev, batch, H): void {
       checkCellArrays('lstmBackward', batch, H, [
         ['cPrev', cPrev, 1], ['cache', cache, 5], ['dh', dh, 1], ['dc', dc, 1], ['dxp', dxp, 4], ['dhp', dhp, 4], ['dhPrev', dhPrev, 1], ['dcPrev', dcPrev, 1],
       ]);
-      for (let b = 0; b < batch; b++) {
-        const g = b * 4 * H, s = b * H, k = b * 5 * H;
-        for (let j = 0; j < H; j++) {
-          const i = cache[k + j];
-          const o = cache[k + H + j];
-          const f = cache[k + 2 * H + j];
-          const cTilde = cache[k + 3 * H + j];
-          const tanhC = cache[k + 4 * H + j];
-          const dcTotal = dc[s + j] + dh[s + j] * o * (1 - tanhC * tanhC);
-          const dPreI = dcTotal * cTilde * i * (1 - i);
-          const dPreO = dh[s + j] * tanhC * o * (1 - o);
-          const dPreF = dcTotal * cPrev[s + j] * f * (1 - f);
-          const dPreC = dcTotal * i * (1 - cTilde * cTilde);
-          dxp[g + j] = dhp[g + j] = dPreI;
-          dxp[g + H + j] = dhp[g + H + j] = dPreO;
-          dxp[g + 2 * H + j] = dhp[g + 2 * H + j] = dPreF;
-          dxp[g + 3 * H + j] = dhp[g + 3 * H + j] = dPreC;
-          dcPrev[s + j] = dcTotal * f;
-          dhPrev[s + j] = 0;
-        }
-      }
+      lstmCell.backward({ batch, hidden: H, xp: UNUSED, hp: UNUSED, prev: [UNUSED, cPrev], next: [UNUSED, UNUSED], cache, dNext: [dh, dc], dxp, dhp, dPrev: [dhPrev, dcPrev] });
     },
 
     gruForward(xp, hp, hPrev, h, cache, batch, H): void {
       checkCellArrays('gruForward', batch, H, [['xp', xp, 3], ['hp', hp, 3], ['hPrev', hPrev, 1], ['h', h, 1], ['cache', cache, 4]]);
-      for (let b = 0; b < batch; b++) {
-        const g = b * 3 * H, s = b * H, k = b * 4 * H;
-        for (let j = 0; j < H; j++) {
-          const z = sigmoid(xp[g + j] + hp[g + j]);
-          const r = sigmoid(xp[g + H + j] + hp[g + H + j]);
-          const recurrentH = hp[g + 2 * H + j];
-          const n = Math.tanh(xp[g + 2 * H + j] + r * recurrentH);
-          h[s + j] = (1 - z) * n + z * hPrev[s + j];
-          cache[k + j] = z;
-          cache[k + H + j] = r;
-          cache[k + 2 * H + j] = n;
-          cache[k + 3 * H + j] = recurrentH;
-        }
-      }
+      gruCell.forward({ batch, hidden: H, xp, hp, prev: [hPrev], next: [h], cache });
     },
 
     gruBackward(hPrev, cache, dh, dxp, dhp, dhPrev, batch, H): void {
       checkCellArrays('gruBackward', batch, H, [['hPrev', hPrev, 1], ['cache', cache, 4], ['dh', dh, 1], ['dxp', dxp, 3], ['dhp', dhp, 3], ['dhPrev', dhPrev, 1]]);
-      for (let b = 0; b < batch; b++) {
-        const g = b * 3 * H, s = b * H, k = b * 4 * H;
-        for (let j = 0; j < H; j++) {
-          const z = cache[k + j];
-          const r = cache[k + H + j];
-          const n = cache[k + 2 * H + j];
-          const recurrentH = cache[k + 3 * H + j];
-          const dPreN = dh[s + j] * (1 - z) * (1 - n * n);
-          const dPreZ = dh[s + j] * (hPrev[s + j] - n) * z * (1 - z);
-          const dPreR = dPreN * recurrentH * r * (1 - r);
-          dxp[g + j] = dhp[g + j] = dPreZ;
-          dxp[g + H + j] = dhp[g + H + j] = dPreR;
-          dxp[g + 2 * H + j] = dPreN;
-          dhp[g + 2 * H + j] = dPreN * r;
-          dhPrev[s + j] = dh[s + j] * z;
-        }
-      }
+      gruCell.backward({ batch, hidden: H, xp: UNUSED, hp: UNUSED, prev: [hPrev], next: [UNUSED], cache, dNext: [dh], dxp, dhp, dPrev: [dhPrev] });
     },
 
     dispose(): void {},
   };
-}
-
-function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
 }
 
 function rowMax(row: Float32Array): number {
