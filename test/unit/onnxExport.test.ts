@@ -8,31 +8,16 @@ import { RecurrentState } from '../../src/inference/runtime';
 import { CELLS, CellType } from '../../src/model/cells';
 import { ModelConfig } from '../../src/model/config';
 import { typescriptKernels } from '../../src/model/kernels/typescriptKernels';
-import { createModel, LanguageModel } from '../../src/model/languageModel';
+import { LanguageModel } from '../../src/model/languageModel';
 import { readManifest, saveModel } from '../../src/model/modelFiles';
 import { Network } from '../../src/model/network';
 import { Random } from '../../src/model/random';
-import { Vocabulary } from '../../src/model/vocabulary';
+import { randomModel, vocabularyOf } from './randomModels';
 import { exportOnnx } from '../../src/onnx/exportOnnx';
 import { OPSET_VERSION } from '../../src/onnx/graphInterface';
 import { onnxSchema } from '../../src/onnx/onnxSchema';
 
 const kernels = typescriptKernels();
-
-/** Weights well away from the initialisation's small values, so that every gate and bias matters. */
-function randomModel(config: ModelConfig, seed: number): LanguageModel {
-  const model = createModel(config, kernels, seed);
-  const random = new Random(seed + 1000);
-  for (const tensor of model.params.tensors()) {
-    const limit = tensor.shape.length === 1 ? 0.5 : tensor.name === 'embedding' ? 1 : 1.5 / Math.sqrt(tensor.shape[1]);
-    for (let i = 0; i < tensor.size; i++) tensor.value[i] = random.uniform(limit);
-  }
-  return model;
-}
-
-function vocabularyOf(size: number): Vocabulary {
-  return Vocabulary.build(new Map(Array.from({ length: size }, (_, i) => [`w${i}`, size - i])), { minCount: 1, maxSize: size });
-}
 
 async function modelDirectory(model: LanguageModel): Promise<string> {
   const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'smart-compose-onnx-'));
@@ -76,7 +61,7 @@ const TYINGS = [
 
 describe('ONNX export', () => {
   it('writes a valid ONNX model: IR version of the schema, opset, one shared embedding, one value per attribute, metadata', () => {
-    const model = randomModel({ cell: 'gru', vocabSize: 60, embeddingSize: 16, hiddenSize: 16, layers: 2, tieWeights: true }, 1);
+    const model = randomModel({ cell: 'gru', vocabSize: 60, embeddingSize: 16, hiddenSize: 16, layers: 2, tieWeights: true }, 1, kernels);
     const decoded = onnxSchema().ModelProto.toObject(onnxSchema().ModelProto.decode(exportOnnx(model)), { longs: Number, bytes: Array }) as {
       ir_version: number;
       opset_import: { domain?: string; version: number }[];
@@ -122,7 +107,7 @@ describe('ONNX export', () => {
           config.hiddenSize = tying.sameSize ? config.embeddingSize : 24 + 8 * (seed % 5);
           const modelSeed = ++seed;
           it(`${cell}, ${layers} layer(s), ${tying.name} (V ${config.vocabSize}, E ${config.embeddingSize}, H ${config.hiddenSize})`, async () => {
-            const model = randomModel(config, modelSeed);
+            const model = randomModel(config, modelSeed, kernels);
             const directory = await modelDirectory(model);
             const onnx = await createRuntime('onnx', directory);
             try {
@@ -152,7 +137,7 @@ describe('ONNX export', () => {
   });
 
   it('export command: writes model-<hash>.onnx into the directory, keeps other files, replaces an earlier export', async () => {
-    const model = randomModel({ cell: 'lstm', vocabSize: 40, embeddingSize: 8, hiddenSize: 8, layers: 1, tieWeights: true }, 7);
+    const model = randomModel({ cell: 'lstm', vocabSize: 40, embeddingSize: 8, hiddenSize: 8, layers: 1, tieWeights: true }, 7, kernels);
     const directory = await modelDirectory(model);
     const vocabulary = vocabularyOf(40);
     model.params.values[0] += 0.5;

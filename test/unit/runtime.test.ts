@@ -6,28 +6,14 @@ import { createRuntime } from '../../src/inference/createRuntime';
 import { InferenceRuntime, RecurrentState, RuntimeKind, RuntimeOptions } from '../../src/inference/runtime';
 import { ModelConfig } from '../../src/model/config';
 import { typescriptKernels } from '../../src/model/kernels/typescriptKernels';
-import { createModel, LanguageModel } from '../../src/model/languageModel';
+import { LanguageModel } from '../../src/model/languageModel';
 import { ModelFormatError, readManifest, saveModel } from '../../src/model/modelFiles';
 import { Random } from '../../src/model/random';
-import { Vocabulary } from '../../src/model/vocabulary';
+import { randomModel, vocabularyOf } from './randomModels';
 import { exportOnnx } from '../../src/onnx/exportOnnx';
 
 const kernels = typescriptKernels();
 const CONFIG: ModelConfig = { cell: 'lstm', vocabSize: 120, embeddingSize: 16, hiddenSize: 32, layers: 2, tieWeights: true };
-
-function randomModel(config: ModelConfig, seed: number): LanguageModel {
-  const model = createModel(config, kernels, seed);
-  const random = new Random(seed + 1000);
-  for (const tensor of model.params.tensors()) {
-    const limit = tensor.shape.length === 1 ? 0.5 : tensor.name === 'embedding' ? 1 : 1.5 / Math.sqrt(tensor.shape[1]);
-    for (let i = 0; i < tensor.size; i++) tensor.value[i] = random.uniform(limit);
-  }
-  return model;
-}
-
-function vocabularyOf(size: number): Vocabulary {
-  return Vocabulary.build(new Map(Array.from({ length: size }, (_, i) => [`w${i}`, size - i])), { minCount: 1, maxSize: size });
-}
 
 /** A model directory whose onnx file holds `onnx` (the model's own export unless given; null: no onnx file). */
 async function modelDirectory(model: LanguageModel, onnx: Uint8Array | null = exportOnnx(model)): Promise<string> {
@@ -78,7 +64,7 @@ const RUNTIMES: { kind: RuntimeKind; options: RuntimeOptions; label: string }[] 
 describe('inference runtimes', () => {
   let directory: string;
   before(async () => {
-    directory = await modelDirectory(randomModel(CONFIG, 3));
+    directory = await modelDirectory(randomModel(CONFIG, 3, kernels));
   });
 
   for (const { kind, options, label } of RUNTIMES) {
@@ -185,17 +171,17 @@ describe('inference runtimes', () => {
     }
 
     it('no ONNX export in the manifest', async () => {
-      await assertRejected(await modelDirectory(randomModel(CONFIG, 4), null), /holds no ONNX export/);
+      await assertRejected(await modelDirectory(randomModel(CONFIG, 4, kernels), null), /holds no ONNX export/);
     });
 
     it('the ONNX file is missing', async () => {
-      const dir = await modelDirectory(randomModel(CONFIG, 4));
+      const dir = await modelDirectory(randomModel(CONFIG, 4, kernels));
       await fs.rm(path.join(dir, (await readManifest(dir)).files.onnx.file));
       await assertRejected(dir, /onnx file model-[0-9a-f]+\.onnx is missing/);
     });
 
     it('the ONNX file is truncated', async () => {
-      const dir = await modelDirectory(randomModel(CONFIG, 4));
+      const dir = await modelDirectory(randomModel(CONFIG, 4, kernels));
       const file = path.join(dir, (await readManifest(dir)).files.onnx.file);
       await fs.truncate(file, (await fs.stat(file)).size - 100);
       await assertRejected(dir, /has \d+ bytes, expected \d+ \(truncated\?\)/);
@@ -203,17 +189,17 @@ describe('inference runtimes', () => {
 
     it('the ONNX file is garbage (with a manifest entry that matches it)', async () => {
       const garbage = Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251);
-      await assertRejected(await modelDirectory(randomModel(CONFIG, 4), garbage), /is not a model ONNX Runtime can load/);
+      await assertRejected(await modelDirectory(randomModel(CONFIG, 4, kernels), garbage), /is not a model ONNX Runtime can load/);
     });
 
     it('the ONNX file is an export of a model with another vocabulary size', async () => {
-      const other = randomModel({ ...CONFIG, vocabSize: CONFIG.vocabSize + 5 }, 5);
-      await assertRejected(await modelDirectory(randomModel(CONFIG, 4), exportOnnx(other)), /scores 125 words but the model's vocabulary has 120/);
+      const other = randomModel({ ...CONFIG, vocabSize: CONFIG.vocabSize + 5 }, 5, kernels);
+      await assertRejected(await modelDirectory(randomModel(CONFIG, 4, kernels), exportOnnx(other)), /scores 125 words but the model's vocabulary has 120/);
     });
 
     it('the ONNX file is an export of a model with another number of layers', async () => {
-      const other = randomModel({ ...CONFIG, layers: 1 }, 5);
-      await assertRejected(await modelDirectory(randomModel(CONFIG, 4), exportOnnx(other)), /does not fit a 2-layer lstm model/);
+      const other = randomModel({ ...CONFIG, layers: 1 }, 5, kernels);
+      await assertRejected(await modelDirectory(randomModel(CONFIG, 4, kernels), exportOnnx(other)), /does not fit a 2-layer lstm model/);
     });
   });
 });
