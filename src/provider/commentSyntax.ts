@@ -1,0 +1,118 @@
+/**
+ * Where code files get suggestions: inside comments only, found by a small scanner that knows each common
+ * language's line and block comment markers and its string quotes (so "//" inside a string is no comment).
+ * It does not parse: nested template strings, heredocs and raw-string prefixes are read as plain strings.
+ */
+export interface CommentSyntax {
+  line: readonly string[];
+  block: ReadonlyArray<readonly [open: string, close: string]>;
+  /** Quotes that open a string; a string ends at the same quote, or at the line's end unless multiline. */
+  quotes: readonly string[];
+  /** Quotes whose strings may span lines (JavaScript's template literals, Go's raw strings). */
+  multilineQuotes?: readonly string[];
+}
+
+const C_LIKE: CommentSyntax = { line: ['//'], block: [['/*', '*/']], quotes: ['"', "'"] };
+const JS_LIKE: CommentSyntax = { ...C_LIKE, quotes: ['"', "'", '`'], multilineQuotes: ['`'] };
+const HASH: CommentSyntax = { line: ['#'], block: [], quotes: ['"', "'"] };
+const MARKUP: CommentSyntax = { line: [], block: [['<!--', '-->']], quotes: [] };
+
+const SYNTAX: Record<string, CommentSyntax> = {
+  javascript: JS_LIKE,
+  javascriptreact: JS_LIKE,
+  typescript: JS_LIKE,
+  typescriptreact: JS_LIKE,
+  go: { ...C_LIKE, quotes: ['"', "'", '`'], multilineQuotes: ['`'] },
+  // A Rust lifetime ('a) has no closing quote, so single quotes are not read as strings there.
+  rust: { ...C_LIKE, quotes: ['"'] },
+  c: C_LIKE,
+  cpp: C_LIKE,
+  csharp: C_LIKE,
+  java: C_LIKE,
+  kotlin: C_LIKE,
+  scala: C_LIKE,
+  swift: C_LIKE,
+  dart: C_LIKE,
+  groovy: C_LIKE,
+  'objective-c': C_LIKE,
+  'objective-cpp': C_LIKE,
+  jsonc: C_LIKE,
+  php: { ...C_LIKE, line: ['//', '#'] },
+  css: { line: [], block: [['/*', '*/']], quotes: ['"', "'"] },
+  scss: C_LIKE,
+  less: C_LIKE,
+  python: HASH,
+  shellscript: HASH,
+  ruby: HASH,
+  perl: HASH,
+  r: HASH,
+  yaml: HASH,
+  toml: HASH,
+  makefile: HASH,
+  dockerfile: HASH,
+  cmake: HASH,
+  elixir: HASH,
+  julia: HASH,
+  coffeescript: HASH,
+  powershell: { line: ['#'], block: [['<#', '#>']], quotes: ['"', "'"] },
+  sql: { line: ['--'], block: [['/*', '*/']], quotes: ["'", '"'] },
+  lua: { line: ['--'], block: [['--[[', ']]']], quotes: ['"', "'"] },
+  haskell: { line: ['--'], block: [['{-', '-}']], quotes: ['"'] },
+  matlab: { line: ['%'], block: [], quotes: ['"'] },
+  erlang: { line: ['%'], block: [], quotes: ['"'] },
+  clojure: { line: [';'], block: [], quotes: ['"'] },
+  lisp: { line: [';'], block: [], quotes: ['"'] },
+  scheme: { line: [';'], block: [], quotes: ['"'] },
+  ini: { line: [';', '#'], block: [], quotes: [] },
+  properties: { line: ['#', '!'], block: [], quotes: [] },
+  vb: { line: ["'"], block: [], quotes: ['"'] },
+  html: MARKUP,
+  xml: MARKUP,
+  svg: MARKUP,
+};
+
+export function commentSyntaxOf(languageId: string): CommentSyntax | undefined {
+  return Object.hasOwn(SYNTAX, languageId) ? SYNTAX[languageId] : undefined;
+}
+
+/** Whether the end of `text` (the document up to the cursor) lies inside a comment. */
+export function endsInsideComment(text: string, syntax: CommentSyntax): boolean {
+  // Block markers first: Lua's "--[[" must win over its line marker "--".
+  const openers: Array<{ marker: string; kind: 'block' | 'line' | 'quote'; close: string }> = [
+    ...syntax.block.map(([open, close]) => ({ marker: open, kind: 'block' as const, close })),
+    ...syntax.line.map((marker) => ({ marker, kind: 'line' as const, close: '\n' })),
+    ...syntax.quotes.map((quote) => ({ marker: quote, kind: 'quote' as const, close: quote })),
+  ];
+  // Most characters start no marker; checking the first character keeps the scan near one pass over the text.
+  const firsts = new Set(openers.map((o) => o.marker[0]));
+  let i = 0;
+  while (i < text.length) {
+    if (!firsts.has(text[i])) { i++; continue; }
+    const opener = openers.find((o) => text.startsWith(o.marker, i));
+    if (!opener) { i++; continue; }
+    const from = i + opener.marker.length;
+    if (opener.kind === 'line') {
+      const end = text.indexOf('\n', from);
+      if (end < 0) return true;
+      i = end + 1;
+    } else if (opener.kind === 'block') {
+      const end = text.indexOf(opener.close, from);
+      if (end < 0) return true;
+      i = end + opener.close.length;
+    } else {
+      i = endOfString(text, from, opener.close, syntax.multilineQuotes?.includes(opener.close) ?? false);
+    }
+  }
+  return false;
+}
+
+/** The index after a string that starts at `from` (after its opening quote); backslash escapes the next character. */
+function endOfString(text: string, from: number, quote: string, multiline: boolean): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\') i++;
+    else if (c === quote) return i + 1;
+    else if (c === '\n' && !multiline) return i + 1;
+  }
+  return text.length;
+}

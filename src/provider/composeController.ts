@@ -1,0 +1,79 @@
+import { Cancellation, Suggester } from '../suggestion/engine';
+import { PolicyOptions } from '../suggestion/completionPolicy';
+import { BackOff } from './backOff';
+import { isSuggestionPosition, ScopeSettings } from './scope';
+import { TypedThroughCache } from './typedThrough';
+
+export interface ComposeRequest {
+  /** The document's identity (its URI in the editor). */
+  document: string;
+  languageId: string;
+  textBeforeCursor: string;
+  /** The rest of the line after the cursor. */
+  textAfterCursor: string;
+}
+
+export interface ComposeSettings extends ScopeSettings {
+  /** The confidence gate, or null for the model's own (measured when it was trained). */
+  minConfidence: number | null;
+  maxWords: number;
+}
+
+/** A loaded model's engine and the policy it was loaded with (the gate and lengths before any setting). */
+export interface ComposeEngine {
+  suggester: Suggester;
+  policy: PolicyOptions;
+}
+
+/** Where an answer came from (for the log and the end-to-end tests). */
+export type AnswerSource = 'not here' | 'no model' | 'typed through' | 'engine';
+
+export interface ComposeAnswer {
+  text: string;
+  source: AnswerSource;
+}
+
+/**
+ * What the editor's provider asks on every keystroke, without VS Code: whether this position gets suggestions
+ * at all, the typed-through shortcut, the back-off's confidence gate, and the engine. The model is asked for
+ * (and so loaded) only where a suggestion may be shown.
+ */
+export class ComposeController {
+  private readonly typedThrough = new TypedThroughCache();
+  private readonly backOff = new BackOff();
+
+  async suggest(
+    request: ComposeRequest,
+    settings: ComposeSettings,
+    engine: () => Promise<ComposeEngine | undefined>,
+    cancellation?: Cancellation,
+  ): Promise<ComposeAnswer> {
+    this.backOff.observe(request.document, request.textBeforeCursor);
+    if (!isSuggestionPosition(request.languageId, request.textBeforeCursor, settings)) {
+      return { text: '', source: 'not here' };
+    }
+    const rest = this.typedThrough.lookup(request.document, request.textBeforeCursor);
+    if (rest !== undefined) return { text: rest, source: 'typed through' };
+
+    const loaded = await engine();
+    if (!loaded) return { text: '', source: 'no model' };
+    loaded.suggester.options = {
+      ...loaded.policy,
+      maxWords: settings.maxWords,
+      minConfidence: this.backOff.gate(settings.minConfidence ?? loaded.policy.minConfidence),
+    };
+    const text = await loaded.suggester.suggest(
+      { document: request.document, textBeforeCursor: request.textBeforeCursor, textAfterCursor: request.textAfterCursor },
+      cancellation,
+    );
+    if (cancellation?.isCancellationRequested) return { text: '', source: 'engine' };
+    this.typedThrough.remember(request.document, request.textBeforeCursor, text);
+    this.backOff.show(request.document, request.textBeforeCursor, text);
+    return { text, source: 'engine' };
+  }
+
+  /** Forgets the shown suggestion (another model answers from now on). */
+  reset(): void {
+    this.typedThrough.clear();
+  }
+}
