@@ -5,11 +5,31 @@
 //                                               download site; SMART_COMPOSE_VSCODE_VERSION, default 'stable')
 //   SMART_COMPOSE_VSCODE=/path/to/code          an installed desktop VS Code executable
 // The fixture folder is copied to a fresh folder under .cache/e2e first, so tests may edit and save files.
+// Before VS Code starts, a tiny LSTM and a tiny GRU are trained on test/e2e/fixture-corpus.txt (a few seconds);
+// the extension finds them through SMART_COMPOSE_MODELS_DIR, which it reads only in development and test mode.
+import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TestRunFailedError, runTests } from '@vscode/test-electron';
 
 const repoRoot = resolve(__dirname, '..', '..', '..');
+
+/** Trains a tiny model of `arch` into `out` with the CLI; rejects with its output if it fails. */
+function trainTinyModel(arch: 'lstm' | 'gru', out: string): Promise<void> {
+  const args = [
+    join(repoRoot, 'dist', 'cli.js'), 'train', '--arch', arch, '--corpus', join(repoRoot, 'test', 'e2e', 'fixture-corpus.txt'),
+    '--out', out, '--embedding', '16', '--hidden', '32', '--vocab-size', '200', '--min-count', '1', '--epochs', '30',
+    '--dropout', '0', '--batch', '4', '--steps', '16', '--lr', '0.01', '--kernels', 'typescript', '--no-tune',
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`training the ${arch} test model failed (exit ${code}):\n${output}`))));
+  });
+}
 
 async function main(): Promise<number> {
   const started = Date.now();
@@ -20,16 +40,23 @@ async function main(): Promise<number> {
   mkdirSync(e2eDir, { recursive: true });
   cpSync(join(repoRoot, 'test', 'e2e', 'fixture'), workspace, { recursive: true });
   rmSync(resultFile, { force: true });
+  const models = join(e2eDir, `models-${process.pid}`);
   // Also when runTests ends the process itself (it calls process.exit after a Ctrl+C).
   process.on('exit', () => {
     rmSync(workspace, { recursive: true, force: true });
     rmSync(resultFile, { force: true });
+    rmSync(models, { recursive: true, force: true });
   });
+  const training = Date.now();
+  await Promise.all([trainTinyModel('lstm', join(models, 'lstm')), trainTinyModel('gru', join(models, 'gru'))]);
+  console.log(`[e2e] trained the tiny LSTM and GRU test models in ${((Date.now() - training) / 1000).toFixed(1)} s`);
+  // The code-server launcher passes SMART_COMPOSE_* variables of this process to the extension host.
+  process.env.SMART_COMPOSE_MODELS_DIR = models;
 
   const common = {
     extensionDevelopmentPath: repoRoot,
     extensionTestsPath: join(repoRoot, 'out', 'test', 'e2e', 'suite', 'index.js'),
-    extensionTestsEnv: { SMART_COMPOSE_E2E_RESULT: resultFile },
+    extensionTestsEnv: { SMART_COMPOSE_E2E_RESULT: resultFile, SMART_COMPOSE_MODELS_DIR: models },
   };
   let vscodeExecutablePath: string | undefined;
   if (mode === 'code-server') {
