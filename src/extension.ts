@@ -12,9 +12,10 @@ let log: vscode.LogOutputChannel | undefined;
 /** Answers kept for the end-to-end tests' hook. */
 const KEPT_ANSWERS = 200;
 
-/** What activate() returns in test mode only: the provider's recent answers, newest last. */
+/** What activate() returns in test mode only: the provider's recent answers, newest last, and load failures shown. */
 export interface SmartComposeTestApi {
   answers: readonly Answer[];
+  failures: readonly string[];
 }
 
 function megabytes(bytes: number): string {
@@ -58,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): SmartComposeTestApi 
     statusItem.show();
   };
 
+  const failures: string[] = [];
   const models = new ModelSlot((directory, runtime) => loadWithFallback(directory, runtime, (message) => channel.warn(message)), {
     status: (status) => {
       modelStatus = status;
@@ -72,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): SmartComposeTestApi 
     },
     failed: (error, choice) => {
       const message = error instanceof Error ? error.message : String(error);
+      failures.push(message);
       channel.error(`cannot load the ${choice.name} model: ${message}`);
       void vscode.window
         .showErrorMessage(`Smart Compose: the ${choice.name.toUpperCase()} model cannot be loaded, so there are no suggestions. ${message}`, 'Show Log')
@@ -124,7 +127,7 @@ export function activate(context: vscode.ExtensionContext): SmartComposeTestApi 
   );
   if (modelsOverride) channel.info(`models come from SMART_COMPOSE_MODELS_DIR=${modelsOverride}`);
   channel.info(`extension host memory: ${memoryLine()}`);
-  return context.extensionMode === vscode.ExtensionMode.Test ? { answers } : undefined;
+  return context.extensionMode === vscode.ExtensionMode.Test ? { answers, failures } : undefined;
 }
 
 export function deactivate(): void {

@@ -21,6 +21,8 @@ describe('inline completion mechanics (harness)', () => {
   let answer = '';
 
   beforeEach(async () => {
+    // Only the fixed provider answers here: the extension's own would also offer ghost text in Markdown.
+    await vscode.workspace.getConfiguration('smartCompose').update('enable', false, vscode.ConfigurationTarget.Global);
     await revertAndCloseAllEditors();
     // The range matters: without one, VS Code replaces from the start of the word at the cursor ("fox"), and a
     // text that does not start with that word is no continuation, so no ghost text appears.
@@ -34,6 +36,7 @@ describe('inline completion mechanics (harness)', () => {
     registration?.dispose();
     registration = undefined;
     await revertAndCloseAllEditors();
+    await vscode.workspace.getConfiguration('smartCompose').update('enable', undefined, vscode.ConfigurationTarget.Global);
   });
 
   /** Puts the cursor at the end of `line`, sets the answer, triggers inline suggestions and waits for the request. */

@@ -3,6 +3,8 @@
 // the" is always followed by "man in the park.", but models this small are thrown off by text unlike the corpus
 // before the cursor (code, or this fixture's heading for the GRU), so only the Markdown tests expect exact words.
 import * as assert from 'node:assert/strict';
+import { renameSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { SmartComposeTestApi } from '../../../src/extension';
 import type { Answer } from '../../../src/provider/inlineProvider';
@@ -33,9 +35,17 @@ describe('suggestions from the model (real provider)', () => {
   async function answerAtCursor(editor: vscode.TextEditor, accept: (answer: Answer) => boolean, message: string): Promise<Answer> {
     const document = editor.document.uri.toString();
     const cursor = editor.selection.active;
-    await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+    // Asked again every second: a request VS Code cancels (it overtook or was overtaken by one typed) answers
+    // nothing, and VS Code does not ask again by itself while the cursor rests.
+    let lastTrigger = 0;
     return waitFor(
-      () => api.answers.find((a) => a.document === document && a.line === cursor.line && a.character === cursor.character && accept(a)),
+      async () => {
+        if (Date.now() - lastTrigger > 1000) {
+          lastTrigger = Date.now();
+          await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+        }
+        return api.answers.find((a) => a.document === document && a.line === cursor.line && a.character === cursor.character && accept(a));
+      },
       { timeout: 15_000, message },
     );
   }
@@ -75,6 +85,29 @@ describe('suggestions from the model (real provider)', () => {
       await runUntilTextChanges(editor.document, 'editor.action.inlineSuggest.commit');
       assert.equal(cursorLineText(editor), `Remember to${answer.text}`);
     } finally {
+      await config.update('model', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('a missing model directory is reported once, and nothing is suggested', async () => {
+    const models = process.env.SMART_COMPOSE_MODELS_DIR;
+    assert.ok(models, 'runTests.ts sets SMART_COMPOSE_MODELS_DIR');
+    const failuresBefore = api.failures.length;
+    renameSync(join(models, 'gru'), join(models, 'gru-away'));
+    const config = vscode.workspace.getConfiguration('smartCompose');
+    await config.update('model', 'gru', vscode.ConfigurationTarget.Global);
+    try {
+      const editor = await openFixture('story.md');
+      putCursorAtEndOfLine(editor, 1);
+      for (const word of ['The ', 'dog ', 'bit ', 'the']) {
+        await typeText(word);
+        await answerAtCursor(editor, (a) => a.source === 'no model', `"no model" after typing ${JSON.stringify(word)}`);
+      }
+      assert.equal(api.failures.length, failuresBefore + 1, 'one notification for all those keystrokes');
+      assert.match(api.failures.at(-1)!, /no model\.json/);
+      await screenshot('missing-model');
+    } finally {
+      renameSync(join(models, 'gru-away'), join(models, 'gru'));
       await config.update('model', undefined, vscode.ConfigurationTarget.Global);
     }
   });
