@@ -1,6 +1,6 @@
 const WORD_CHARACTER = /[\p{L}\p{N}_]/u;
 
-/** Suggestions typed over in a row before the confidence gate starts to rise. */
+/** Suggestions typed over in a row after which the confidence gate rises (and more with each further one). */
 export const TYPED_OVER_LIMIT = 3;
 /** Each further suggestion typed over leaves this share of the distance between the gate and certainty. */
 const RAISE = 0.7;
@@ -9,7 +9,7 @@ const HIGHEST_GATE = 0.95;
 
 /**
  * Backs off from a writer who keeps typing over the ghost text: after TYPED_OVER_LIMIT suggestions in a row
- * typed over, each further one raises the confidence gate; one accept restores it. VS Code does not report
+ * typed over, the confidence gate rises, and more with each further one; one accept restores it. VS Code does not report
  * accepts to a provider, so they are inferred from the next request: its text is the previous text plus the
  * shown suggestion, or plus a part of it that ends at a word's end (Ctrl+Right accepts word by word).
  */
