@@ -13,6 +13,12 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number > 0');
+  return n;
+}
+
 function nonNegativeNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number >= 0');
@@ -45,7 +51,8 @@ program.command('train')
   .option('--steps <n>', 'BPTT length (tokens per stream per step)', positiveInt, 32)
   .option('--lr <rate>', 'Adam learning rate', nonNegativeNumber, 3e-3)
   .option('--dropout <rate>', 'dropout on non-recurrent connections', fraction, 0.1)
-  .option('--epochs <n>', 'maximum epochs', positiveInt, 10)
+  .option('--epochs <n>', 'maximum epochs; a fraction stops partway through the last one', positiveNumber, 10)
+  .option('--cooldown <f>', 'share of the planned epochs or time budget at its end over which the learning rate falls to a tenth', fraction, 0.3)
   .option('--max-seconds <s>', 'wall-clock budget for training', nonNegativeNumber, Infinity)
   .option('--validate-every <steps>', 'steps between validations (default: once an epoch)', positiveInt)
   .option('--valid-fraction <f>', 'share of the corpus held out for validation', fraction, 0.05)

@@ -29,6 +29,7 @@ export interface TrainCommandOptions {
   lr: number;
   dropout: number;
   epochs: number;
+  cooldown: number;
   maxSeconds: number;
   validateEvery?: number;
   validFraction: number;
@@ -59,7 +60,7 @@ export async function runTrain(o: TrainCommandOptions): Promise<void> {
     const model = createModel(config, kernels, o.seed);
     const options: TrainOptions = {
       ...DEFAULT_TRAIN_OPTIONS,
-      batch: o.batch, steps: o.steps, learningRate: o.lr, dropout: o.dropout, maxEpochs: o.epochs,
+      batch: o.batch, steps: o.steps, learningRate: o.lr, dropout: o.dropout, maxEpochs: o.epochs, cooldown: o.cooldown,
       maxSeconds: o.maxSeconds, validateEvery: o.validateEvery ?? 0, seed: o.seed,
     };
     log(`model: ${o.arch}, ${formatCount(model.params.size)} parameters, kernels ${kernels.description}`);

@@ -6,11 +6,20 @@ export interface ScheduleOptions {
   decay: number;
   /** Validations without improvement after which training stops. */
   patience: number;
+  /**
+   * Share of the planned work (epochs or time budget) at its end over which the rate falls linearly to a tenth:
+   * a run that is cut by its budget before it converges still ends at a low rate, where the loss settles.
+   */
+  cooldown: number;
 }
+
+/** The rate at the very end of a cooldown, as a share of the rate before it. */
+const COOLDOWN_FLOOR = 0.1;
 
 /**
  * Linear warm-up, then constant, dropping by `decay` each time validation loss fails to improve, and
- * stopping early after `patience` validations in a row without a new best.
+ * stopping early after `patience` validations in a row without a new best; over the last `cooldown` share of
+ * the planned work, a linear fall to a tenth.
  */
 export class LearningRateSchedule {
   private scale = 1;
@@ -19,9 +28,12 @@ export class LearningRateSchedule {
 
   constructor(private readonly options: ScheduleOptions) {}
 
-  rate(step: number): number {
+  /** `done`: the fraction of the planned work done, 0..1. */
+  rate(step: number, done: number): number {
     const warm = this.options.warmupSteps > 0 ? Math.min(1, (step + 1) / this.options.warmupSteps) : 1;
-    return this.options.learningRate * this.scale * warm;
+    const { cooldown } = this.options;
+    const intoCooldown = cooldown > 0 ? Math.min(1, Math.max(0, (done - (1 - cooldown)) / cooldown)) : 0;
+    return this.options.learningRate * this.scale * warm * (1 - (1 - COOLDOWN_FLOOR) * intoCooldown);
   }
 
   /** Records a validation loss; returns whether it is the best so far. */

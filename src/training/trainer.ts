@@ -14,8 +14,11 @@ export interface TrainOptions {
   decay: number;
   /** Validations without improvement before stopping early. */
   patience: number;
+  /** Share of the planned work at its end over which the learning rate falls to a tenth (0 = none). */
+  cooldown: number;
   clipNorm: number;
   dropout: number;
+  /** Epochs to train; a fraction stops partway through the last one (a fixed amount of work, unlike a time budget). */
   maxEpochs: number;
   /** Wall-clock budget; training stops (keeping the best model) when it runs out. */
   maxSeconds: number;
@@ -31,6 +34,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   warmupSteps: 100,
   decay: 0.5,
   patience: 3,
+  cooldown: 0,
   clipNorm: 1,
   dropout: 0.1,
   maxEpochs: 10,
@@ -73,6 +77,8 @@ export interface TrainHooks {
   onProgress?(progress: TrainProgress): void;
   /** Called after each validation that set a new best (the model holds the best weights at that moment). */
   onBest?(point: ValidationPoint): void | Promise<void>;
+  /** Called after every validation, improved or not (loss curves). */
+  onValidation?(point: ValidationPoint): void;
   /** Checked between steps; true stops training at once, keeping the best weights so far. */
   isCancelled?(): boolean;
   /** Seconds between progress reports. */
@@ -100,9 +106,10 @@ export async function train(
   const schedule = new LearningRateSchedule(options);
   const best = new Float32Array(params.values);
   const validateEvery = options.validateEvery > 0 ? options.validateEvery : batcher.chunksPerEpoch();
-  const plannedSteps = options.maxEpochs * batcher.chunksPerEpoch();
+  const plannedSteps = Math.max(1, Math.round(options.maxEpochs * batcher.chunksPerEpoch()));
   const history: ValidationPoint[] = [];
   const progressInterval = (hooks.progressInterval ?? 2) * 1000;
+  let lastYield = performance.now();
 
   const started = performance.now();
   let lastReport = started;
@@ -110,11 +117,17 @@ export async function train(
   let stoppedBy: StopReason = 'max-epochs';
 
   const elapsed = () => (performance.now() - started) / 1000;
+  /** Fraction of the planned work done: by epochs or by time budget, whichever ends first. */
+  const done = () => {
+    const byTime = Number.isFinite(options.maxSeconds) ? elapsed() / options.maxSeconds : 0;
+    return Math.min(1, Math.max(step / plannedSteps, byTime));
+  };
   const validate = async (): Promise<boolean> => {
     const point = { step, trainLoss: validationLoss / Math.max(1, validationCount), validLoss: validator.meanLoss() };
     validationLoss = 0;
     validationCount = 0;
     history.push(point);
+    hooks.onValidation?.(point);
     const improved = schedule.observe(point.validLoss);
     if (improved) {
       best.set(params.values);
@@ -122,16 +135,23 @@ export async function train(
     }
     return improved;
   };
-  training: for (let epoch = 0; epoch < options.maxEpochs; epoch++) {
+  training: for (let epoch = 0; epoch < Math.ceil(options.maxEpochs); epoch++) {
     network.resetState();
     for (const steps of batcher.epoch(random)) {
+      if (step >= plannedSteps) break training;
+      // The steps are synchronous: without a turn of the event loop now and then, a caller's AbortSignal,
+      // timers and worker messages (a cancel request) would wait until training ends.
+      if (performance.now() - lastYield >= YIELD_INTERVAL_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
       if (hooks.isCancelled?.()) { stoppedBy = 'cancelled'; break training; }
       if (elapsed() >= options.maxSeconds) { stoppedBy = 'time-budget'; break training; }
       params.zeroGrads();
       network.forward(batcher.inputs, steps, random);
       const { loss, count } = network.backward(batcher.targets);
       clipGradientNorm(kernels, params, options.clipNorm);
-      adam.step(schedule.rate(step));
+      adam.step(schedule.rate(step, done()));
       network.carryState();
       step++;
       tokens += count;
@@ -141,14 +161,12 @@ export async function train(
       const now = performance.now();
       if (hooks.onProgress && now - lastReport >= progressInterval) {
         const seconds = elapsed();
-        const byEpochs = step / plannedSteps;
-        const byTime = Number.isFinite(options.maxSeconds) ? seconds / options.maxSeconds : 0;
-        const fraction = Math.min(1, Math.max(byEpochs, byTime));
+        const fraction = done();
         hooks.onProgress({
           step, epoch, fraction,
           tokensPerSecond: tokens / seconds,
           trainLoss: reportLoss / Math.max(1, reportCount),
-          learningRate: schedule.rate(step),
+          learningRate: schedule.rate(step, fraction),
           etaSeconds: fraction > 0 ? seconds * (1 - fraction) / fraction : Infinity,
         });
         lastReport = now; reportLoss = 0; reportCount = 0;
@@ -170,6 +188,8 @@ export async function train(
   return { steps: step, tokens, seconds, tokensPerSecond: tokens / seconds, bestValidLoss: schedule.bestLoss, history, stoppedBy };
 }
 
+/** How long training runs between turns of the event loop. */
+const YIELD_INTERVAL_MS = 50;
 const VALIDATION_STREAMS = 16;
 const VALIDATION_STEPS = 64;
 /** Shorter streams would restart without context too often and measure the restarts, not the model. */

@@ -6,6 +6,7 @@ import { encodeDocument, encodeStream, wordCandidates } from '../../src/model/en
 import { measureLanguage } from '../../src/evaluation/languageMeasures';
 import { ModelScorer } from '../../src/evaluation/modelScorer';
 import { countTokens, Vocabulary } from '../../src/model/vocabulary';
+import { StreamBatcher } from '../../src/training/batcher';
 import { DEFAULT_TRAIN_OPTIONS, train, TrainOptions } from '../../src/training/trainer';
 
 const TEXT = 'the cat sat on the mat. the dog ran to the park. a bird sang in the tree and the cat slept.\n';
@@ -50,6 +51,15 @@ describe('training', () => {
     const a = await run(9), b = await run(9), c = await run(10);
     assert.ok(a.equals(b), 'same seed, same weights');
     assert.ok(!a.equals(c), 'another seed, other weights');
+  });
+
+  it('stops partway through an epoch when asked for a fraction of one', async () => {
+    const { vocabulary, tokens } = tinyCorpus();
+    const model = createModel({ cell: 'lstm', vocabSize: vocabulary.size, embeddingSize: 8, hiddenSize: 8, layers: 1, tieWeights: true }, kernels, 1);
+    const chunks = new StreamBatcher(tokens, OPTIONS.batch, OPTIONS.steps).chunksPerEpoch();
+    const result = await train(model, tokens, tokens, { ...OPTIONS, maxEpochs: 1.5, cooldown: 0.3 });
+    assert.equal(result.steps, Math.round(1.5 * chunks));
+    assert.equal(result.stoppedBy, 'max-epochs');
   });
 
   it('stops at once when cancelled and keeps the weights of its best validation', async () => {
