@@ -4,11 +4,10 @@ import { RuntimeKind } from '../inference/runtime';
 import { encodeDocument, wordCandidates } from '../model/encoding';
 import { createKernels } from '../model/kernels/createKernels';
 import { loadModel, ModelFormatError, readVerifiedFile } from '../model/modelFiles';
-import { keystrokeSavings, KeystrokeFigures } from '../evaluation/keystrokes';
+import { measureSavings } from '../evaluation/engineSavings';
 import { KneserNeyScorer } from '../evaluation/kneserNeyScorer';
 import { LanguageFigures, measureLanguage } from '../evaluation/languageMeasures';
 import { ModelScorer } from '../evaluation/modelScorer';
-import { Suggester } from '../suggestion/engine';
 import { loadBaselineEngine, loadSuggestionEngine } from '../suggestion/loadEngine';
 
 export interface EvalCommandOptions {
@@ -47,8 +46,8 @@ export async function runEval(o: EvalCommandOptions): Promise<void> {
     // Keystroke savings go through the very engine the editor uses: runtime, state cache, policy and gate.
     const loaded = await loadSuggestionEngine(o.model, o.runtime, o.minConfidence === undefined ? {} : { minConfidence: o.minConfidence });
     try {
-      Object.assign(ours, await savings(text, loaded.engine));
-      Object.assign(theirs, await savings(text, await loadBaselineEngine(o.model, loaded.manifest, loaded.engine.options)));
+      Object.assign(ours, await measureSavings(loaded.engine, [text]));
+      Object.assign(theirs, await measureSavings(await loadBaselineEngine(o.model, loaded.manifest, loaded.engine.options), [text]));
     } finally {
       await loaded.runtime.dispose();
     }
@@ -66,17 +65,4 @@ export async function runEval(o: EvalCommandOptions): Promise<void> {
       baseline: { name: 'kn3', perplexity: theirs.perplexity, top1: theirs.top1, top3: theirs.top3, ksr: theirs.ksr, ksr_word: theirs.ksrWord },
     }) + '\n');
   }
-}
-
-async function savings(text: string, engine: Suggester): Promise<{ ksr: number; ksrWord: number }> {
-  let run = 0;
-  const measure = async (acceptWords: boolean): Promise<KeystrokeFigures> => {
-    const document = `eval-${run++}`;
-    try {
-      return await keystrokeSavings(text, (before) => engine.suggest({ document, textBeforeCursor: before }), acceptWords);
-    } finally {
-      engine.forget(document);
-    }
-  };
-  return { ksr: (await measure(false)).ksr, ksrWord: (await measure(true)).ksr };
 }
