@@ -188,7 +188,7 @@ async function writeContentAddressed(directory: string, prefix: string, extensio
 }
 
 /** Drops binary files of earlier saves that the new manifest no longer names (and stray temp files). */
-async function removeUnreferencedFiles(directory: string, manifest: ModelManifest): Promise<void> {
+export async function removeUnreferencedFiles(directory: string, manifest: ModelManifest): Promise<void> {
   const referenced = new Set([MANIFEST_FILE, manifest.weights.file, ...Object.values(manifest.files).map((f) => f.file)]);
   for (const name of await fs.readdir(directory)) {
     const ours = /^(weights|baseline|model)-[0-9a-f]{16}\.\w+$/.test(name) || /^\..+\.tmp$/.test(name);
