@@ -93,6 +93,7 @@ program.command('tune')
 program.command('export')
   .description('write the model\'s ONNX file into its directory, for the ONNX Runtime')
   .requiredOption('--model <dir>', 'model directory')
+  .addOption(new Option('--weights <dtype>', 'first rewrite the weights file in this precision (float16 halves it)').choices(['float32', 'float16']))
   .action(async (options) => { await runExport(options); });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -5,13 +5,14 @@ import { isCellType } from './cells';
 import { ModelConfig, parameterSpecs, validateConfig } from './config';
 import { LanguageModel } from './languageModel';
 import { Vocabulary } from './vocabulary';
+import { fromFloat16, roundToFloat16, toFloat16 } from './float16';
 import { sha256, writeFileAtomic } from '../util/atomicWrite';
 
 /**
  * A model directory:
  *   model.json              manifest: format version, architecture, vocabulary, training description and
  *                           figures, and the name, size and SHA-256 of every binary file below
- *   weights-<hash>.bin      parameters, float32 little-endian, tensors in manifest order
+ *   weights-<hash>.bin      parameters, float32 or float16 little-endian, tensors in manifest order
  *   (other files named by the manifest: the baseline n-gram, the ONNX export)
  *
  * Binary files are content-addressed and written before the manifest that names them, and the manifest is
@@ -29,8 +30,11 @@ export interface FileEntry {
   weightsSha256?: string;
 }
 
+export type WeightsDtype = 'float32' | 'float16';
+
 export interface WeightsEntry extends FileEntry {
-  dtype: 'float32';
+  /** float16 halves the file; the weights are read back into float32, so the math is the same either way. */
+  dtype: WeightsDtype;
   tensors: { name: string; shape: number[] }[];
 }
 
@@ -83,14 +87,27 @@ export interface SaveOptions {
    */
   keepFiles?: Record<string, FileEntry>;
   policy?: ModelManifest['policy'];
+  /**
+   * How the weights are stored (default float32). float16 rounds the model's own values to what the file holds
+   * first, so that what is computed from the model after saving (an ONNX export, figures) matches the file.
+   */
+  weightsDtype?: WeightsDtype;
 }
 
 export async function saveModel(directory: string, model: LanguageModel, vocabulary: Vocabulary, options: SaveOptions): Promise<ModelManifest> {
   await fs.mkdir(directory, { recursive: true });
-  const weightsBytes = new Uint8Array(model.params.values.buffer, model.params.values.byteOffset, model.params.size * 4).slice();
+  const dtype = options.weightsDtype ?? 'float32';
+  let weightsBytes: Uint8Array;
+  if (dtype === 'float16') {
+    roundToFloat16(model.params.values);
+    const halves = toFloat16(model.params.values);
+    weightsBytes = new Uint8Array(halves.buffer, halves.byteOffset, halves.byteLength);
+  } else {
+    weightsBytes = new Uint8Array(model.params.values.buffer, model.params.values.byteOffset, model.params.size * 4).slice();
+  }
   const weights: WeightsEntry = {
     ...(await writeContentAddressed(directory, 'weights', '.bin', weightsBytes)),
-    dtype: 'float32',
+    dtype,
     tensors: model.params.specs.map((s) => ({ name: s.name, shape: [...s.shape] })),
   };
   const files: Record<string, FileEntry> = {};
@@ -153,10 +170,14 @@ export async function loadModel(directory: string, kernels: Kernels): Promise<Lo
   }
   const bytes = await readVerifiedFile(directory, manifest.weights, 'weights');
   const model = new LanguageModel(manifest.config, kernels);
-  if (bytes.length !== model.params.size * 4) {
-    throw new ModelFormatError(directory, `weights hold ${bytes.length / 4} numbers but the architecture needs ${model.params.size}`);
+  const width = manifest.weights.dtype === 'float16' ? 2 : 4;
+  if (bytes.length !== model.params.size * width) {
+    throw new ModelFormatError(directory, `weights hold ${bytes.length / width} numbers but the architecture needs ${model.params.size}`);
   }
-  model.params.values.set(new Float32Array(bytes.buffer, bytes.byteOffset, model.params.size));
+  // A copy, because a file's bytes need not be aligned for a typed-array view.
+  const aligned = bytes.slice();
+  if (width === 2) fromFloat16(new Uint16Array(aligned.buffer, 0, model.params.size), model.params.values);
+  else model.params.values.set(new Float32Array(aligned.buffer, 0, model.params.size));
   for (let i = 0; i < model.params.size; i++) {
     if (!Number.isFinite(model.params.values[i])) throw new ModelFormatError(directory, 'weights contain NaN or infinite values');
   }
@@ -214,7 +235,7 @@ function validateManifest(directory: string, raw: unknown): ModelManifest {
   }
   if (!Array.isArray(m.vocabulary)) fail('no vocabulary');
   const weights = m.weights;
-  if (!weights || !isFileEntry(weights) || weights.dtype !== 'float32' || !Array.isArray(weights.tensors)) fail('no valid weights entry');
+  if (!weights || !isFileEntry(weights) || (weights.dtype !== 'float32' && weights.dtype !== 'float16') || !Array.isArray(weights.tensors)) fail('no valid weights entry');
   const expected = parameterSpecs(config);
   const actual = weights!.tensors;
   const same = expected.length === actual.length && expected.every((s, i) =>

@@ -42,6 +42,20 @@ describe('model directory', () => {
     assert.equal(loaded.manifest.training.figures?.perplexity, 12.5);
   });
 
+  it('stores float16 weights in half the bytes and reads back exactly the rounded values the model kept', async () => {
+    const { directory, vocabulary, model } = await savedModel();
+    const before = Float32Array.from(model.params.values);
+    const float32Bytes = (await readManifest(directory)).weights.bytes;
+    const manifest = await saveModel(directory, model, vocabulary, { training: {}, weightsDtype: 'float16' });
+    assert.equal(manifest.weights.dtype, 'float16');
+    assert.equal(manifest.weights.bytes * 2, float32Bytes);
+    const loaded = await loadModel(directory, kernels);
+    assert.deepEqual(loaded.model.params.values, model.params.values);
+    let largest = 0;
+    for (let i = 0; i < before.length; i++) largest = Math.max(largest, Math.abs(before[i] - model.params.values[i]) / Math.max(Math.abs(before[i]), 2 ** -14));
+    assert.ok(largest > 0 && largest <= 2 ** -11, `relative rounding ${largest}`);
+  });
+
   it('replaces a model without leaving files of the old one, and keeps the old one until the new manifest lands', async () => {
     const { directory, vocabulary, model, manifest } = await savedModel();
     model.params.values[0] += 1;
