@@ -2,7 +2,8 @@
 // media/models/gru) on the corpus that `npm run corpus` builds, with the engine's own CLI. Both train at once,
 // one kernel thread each, which on two cores finishes both sooner than one after the other with two threads.
 // Seeded, and stopped by a fixed share of an epoch rather than a time budget, so a rerun does the same work.
-// Each model is written to .cache/models/<arch> first and copied into media/models/<arch> only when complete.
+// Each model is written to .cache/models/<arch> first, its weights rewritten in float16 (half the size to ship;
+// the ONNX export is made again from exactly those weights), and copied into media/models/<arch> when complete.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,18 +27,23 @@ if (!existsSync(CORPUS)) {
   process.exit(1);
 }
 
-function trainOne(arch) {
-  const out = join('.cache', 'models', arch);
+function cli(arch, args) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/cli.js', 'train', '--arch', arch, '--corpus', CORPUS, '--out', out, ...HYPERPARAMETERS], {
-      stdio: ['ignore', 'inherit', 'pipe'],
-    });
+    const child = spawn(process.execPath, ['dist/cli.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pipe(process.stderr);
     child.stderr.on('data', (chunk) => {
       for (const line of String(chunk).split('\n')) if (line) process.stderr.write(`[${arch}] ${line}\n`);
     });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`training the ${arch} model failed (exit ${code})`))));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${args[0]} of the ${arch} model failed (exit ${code})`))));
   });
+}
+
+async function trainOne(arch) {
+  const out = join('.cache', 'models', arch);
+  await cli(arch, ['train', '--arch', arch, '--corpus', CORPUS, '--out', out, ...HYPERPARAMETERS]);
+  await cli(arch, ['export', '--model', out, '--weights', 'float16']);
+  return out;
 }
 
 /** Replaces media/models/<arch> by a complete copy: the old folder stays until the new one is in place. */
