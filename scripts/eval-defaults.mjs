@@ -4,7 +4,8 @@
 //
 // Held-out texts (.cache/eval/), each fixed so that a rerun measures the same characters:
 //  - docs.md:     READMEs of npm packages pinned by package-lock.json (technical documentation; no Debian
-//                 documentation package of the corpus holds them)
+//                 documentation package of the corpus holds them), their prose: without code blocks, badge
+//                 lines and tables of contents, which nobody types as prose
 //  - commits.txt: this repository's commit messages up to a fixed commit
 //  - corpus.txt:  the start of the corpus's own test split (the genres it was trained on), for comparison
 import { execFileSync, spawn } from 'node:child_process';
@@ -29,12 +30,22 @@ function truncate(text, characters) {
   return text.slice(0, cut > characters / 2 ? cut + 1 : characters);
 }
 
+/** A README's prose: fenced code, badge and HTML lines and table-of-contents links left out. */
+function readmeProse(markdown) {
+  return markdown
+    .replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*\n/gm, '')
+    .split('\n')
+    .filter((line) => !/^\s*(\[!\[|<)/.test(line) && !/^\s*[-*] \[[^\]]*\]\(#[^)]*\)\s*$/.test(line))
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n');
+}
+
 function assembleTexts() {
   mkdirSync(OUT, { recursive: true });
   const lock = JSON.parse(readFileSync('package-lock.json', 'utf8'));
   const share = Math.floor(CHARACTERS / DOC_PACKAGES.length);
   const readme = (name) => join('node_modules', name, readdirSync(join('node_modules', name)).find((f) => /^readme\.md$/i.test(f)));
-  const docs = DOC_PACKAGES.map((name) => truncate(readFileSync(readme(name), 'utf8'), share)).join('\n');
+  const docs = DOC_PACKAGES.map((name) => truncate(readmeProse(readFileSync(readme(name), 'utf8')), share)).join('\n');
   const commits = execFileSync('git', ['log', '--format=%B', LAST_COMMIT], { encoding: 'utf8' }).replace(/\n{3,}/g, '\n\n');
   const corpus = readFileSync(join('.cache', 'corpus', 'test.txt'), 'utf8').split(/\n?^\f$\n?/m).join('\n\n');
   const texts = {
