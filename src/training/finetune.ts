@@ -1,0 +1,431 @@
+import { KneserNeyTrigram } from '../baseline/kneserNey';
+import { measureSavings } from '../evaluation/engineSavings';
+import { tuneConfidenceGate } from '../evaluation/gateTuning';
+import { measureLanguage } from '../evaluation/languageMeasures';
+import { ModelScorer } from '../evaluation/modelScorer';
+import { RuntimeKind } from '../inference/runtime';
+import { encodeDocument, encodeStream, EncodedDocument, wordCandidates } from '../model/encoding';
+import { extendVocabulary } from '../model/extendVocabulary';
+import { ModelStaging } from '../model/installModel';
+import { createKernels, KernelKind } from '../model/kernels/createKernels';
+import { LanguageModel } from '../model/languageModel';
+import { loadModel, ModelManifest, saveModel, TrainingRecord, updateManifest } from '../model/modelFiles';
+import { Random } from '../model/random';
+import { Vocabulary } from '../model/vocabulary';
+import { exportOnnx } from '../onnx/exportOnnx';
+import { Suggester } from '../suggestion/engine';
+import { loadSuggestionEngine } from '../suggestion/loadEngine';
+import { StreamBatcher } from './batcher';
+import { chooseNewWords, DEFAULT_NEW_WORD_OPTIONS, NewWord, NewWordOptions } from './newWords';
+import { DEFAULT_TRAIN_OPTIONS, StopReason, StreamValidator, train, TrainOptions, ValidationPoint } from './trainer';
+
+/** A workspace file's text; `collectWorkspace`'s documents are these. */
+export interface FinetuneDocument {
+  path: string;
+  text: string;
+}
+
+export interface FinetuneSettings {
+  /** Wall-clock budget of the training itself, in seconds (measuring before and after comes on top). */
+  maxSeconds: number;
+  maxEpochs: number;
+  /** Lower than from-scratch training (3e-3): the base weights are a good start that large steps would wreck. */
+  learningRate: number;
+  warmupSteps: number;
+  /** Held-out validations without improvement before stopping. */
+  patience: number;
+  validationsPerEpoch: number;
+  /** Defaults: what the base model was trained with. */
+  batch?: number;
+  steps?: number;
+  dropout?: number;
+  /** Share of the files held out (whole files, at least one). */
+  heldOutFraction: number;
+  seed: number;
+  newWords: NewWordOptions;
+  kernels: KernelKind;
+  threads: 1 | 2;
+  /** Runtime that types the held-out text for keystroke savings: the editor's. */
+  runtime: RuntimeKind;
+  /** Held-out characters typed through the engine per confidence gate tried and per model. */
+  evaluationCharacters: number;
+  /** Held-out tokens scored for perplexity per model. */
+  evaluationTokens: number;
+}
+
+export const DEFAULT_FINETUNE_SETTINGS: FinetuneSettings = {
+  maxSeconds: 120,
+  maxEpochs: 10,
+  learningRate: 1e-3,
+  warmupSteps: 20,
+  patience: 2,
+  validationsPerEpoch: 4,
+  heldOutFraction: 0.1,
+  seed: 1,
+  newWords: DEFAULT_NEW_WORD_OPTIONS,
+  kernels: 'wasm',
+  threads: 2,
+  runtime: 'onnx',
+  evaluationCharacters: 4_000,
+  evaluationTokens: 20_000,
+};
+
+export interface FinetuneOptions extends Partial<FinetuneSettings> {
+  /** The model directory to write; written only when the new model is kept, atomically. May equal the base. */
+  out: string;
+}
+
+export type FinetunePhase = 'preparing' | 'measuring-before' | 'training' | 'measuring-after' | 'writing';
+
+export interface FinetuneProgress {
+  phase: FinetunePhase;
+  /** Of the whole run, 0..1, never decreasing. */
+  fraction: number;
+  /** Training tokens a second (0 outside training). */
+  tokensPerSecond: number;
+  /** Infinity while unknown (before training starts). */
+  etaSeconds: number;
+  /** Mean training loss since the last report, nats per token; NaN before the first. */
+  trainLoss: number;
+  /** The latest held-out loss, nats per token; NaN before the first validation. */
+  heldOutLoss: number;
+}
+
+export interface FinetuneHooks {
+  onProgress?(progress: FinetuneProgress): void;
+  /** Every held-out validation (step 0 is the base model with its extended vocabulary): the loss curves. */
+  onValidation?(point: ValidationPoint): void;
+  /** Human-readable lines about what happens (the CLI prints them on stderr, the extension logs them). */
+  onLog?(line: string): void;
+  /** Aborting stops the run within a second; nothing is written. */
+  signal?: AbortSignal;
+}
+
+export interface HeldOutFigures {
+  perplexity: number;
+  /** Keystroke savings, Tab only and Tab or accept-next-word, at the gate chosen for this model. */
+  ksr: number;
+  ksrWord: number;
+  minConfidence: number;
+}
+
+export interface FinetuneResult {
+  kept: boolean;
+  /** Why it was kept or not, in words. */
+  decision: string;
+  out: string;
+  seconds: number;
+  trainFiles: string[];
+  heldOutFiles: string[];
+  newWords: NewWord[];
+  before: HeldOutFigures;
+  after: HeldOutFigures;
+  /** Held-out measures were taken on this much text. */
+  heldOutTokens: number;
+  heldOutCharacters: number;
+  training: { steps: number; tokens: number; seconds: number; tokensPerSecond: number; stoppedBy: StopReason; history: ValidationPoint[] };
+}
+
+/** The workspace gives nothing to learn from; the message says what is missing. */
+export class FinetuneInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FinetuneInputError';
+  }
+}
+
+/** The run was cancelled through its AbortSignal; nothing was written. */
+export class FinetuneCancelledError extends Error {
+  constructor() {
+    super('fine-tuning was cancelled; the previous model is unchanged');
+    this.name = 'FinetuneCancelledError';
+  }
+}
+
+/** Fewer training tokens than this cannot fill even one short stream. */
+const MIN_TRAIN_TOKENS = 64;
+/** Held-out tokens the trainer validates on: each validation stays about a second on the real model. */
+const VALIDATION_TOKENS = 16_000;
+/** Perplexity is scored in pieces this long, with a cancellation check between them. */
+const SCORE_PIECE_TOKENS = 2_048;
+
+/**
+ * Fine-tunes the model in `baseDirectory` on a workspace's documents and writes the result to `options.out`
+ * if it is better on the held-out files:
+ *  1. whole files are held out (seeded, at least one); the rest are training files;
+ *  2. words frequent in the training files and missing from the vocabulary are added (`chooseNewWords`,
+ *     `extendVocabulary`);
+ *  3. "before" is the base model with that extended vocabulary, measured on the held-out files: perplexity,
+ *     and keystroke savings through the suggestion engine with the runtime the editor uses, at the gate
+ *     chosen for it on that text;
+ *  4. the trainer fine-tunes it at a lower learning rate, validating on the held-out files (early stopping,
+ *     best weights kept); "after" is measured as "before" was, with a gate chosen for it the same way;
+ *  5. the new model is kept when its held-out perplexity is lower and its keystroke savings (ksr_word) are
+ *     not lower. Then it is written as a full model directory (weights, ONNX export, a Kneser-Ney trigram
+ *     retrained on the training files for the new vocabulary, the gate) into a staging directory beside
+ *     `out` and moved into place so that a kill at any moment leaves the previous model usable.
+ */
+export async function finetune(baseDirectory: string, documents: readonly FinetuneDocument[], options: FinetuneOptions, hooks: FinetuneHooks = {}): Promise<FinetuneResult> {
+  const settings: FinetuneSettings = { ...DEFAULT_FINETUNE_SETTINGS, ...options };
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  const log = (line: string) => hooks.onLog?.(line);
+  const signal = hooks.signal;
+  const progress = progressReporter(hooks, elapsed);
+  const checkCancelled = () => { if (signal?.aborted) throw new FinetuneCancelledError(); };
+
+  const usable = documents.filter((d) => d.text.trim() !== '');
+  if (usable.length === 0) throw new FinetuneInputError('the workspace holds no usable text (no prose files, or all were skipped); nothing to learn from');
+  if (usable.length < 2) throw new FinetuneInputError('the workspace holds one usable file; fine-tuning needs at least two (one is held out to check the result)');
+  const { train: trainDocuments, heldOut: heldOutDocuments } = splitFiles(usable, settings.heldOutFraction, settings.seed);
+  const trainTexts = trainDocuments.map((d) => d.text);
+  const heldOutTexts = heldOutDocuments.map((d) => d.text);
+  progress.report({ phase: 'preparing' });
+
+  const kernels = await createKernels(settings.kernels, settings.threads);
+  const staging = await ModelStaging.create(options.out);
+  try {
+    const base = await loadModel(baseDirectory, kernels);
+    const baseTokens = encodeStream(trainTexts, base.vocabulary);
+    const unknown = baseTokens.reduce((n, id) => n + (id === base.vocabulary.unkId ? 1 : 0), 0);
+    const newWords = chooseNewWords(trainTexts, base.vocabulary, settings.newWords);
+    const { model, vocabulary } = extendVocabulary(base.model, base.vocabulary, newWords, unknown);
+    const trainTokens = encodeStream(trainTexts, vocabulary);
+    if (trainTokens.length < MIN_TRAIN_TOKENS) {
+      throw new FinetuneInputError(`the workspace's training files hold ${trainTokens.length} tokens; fine-tuning needs at least ${MIN_TRAIN_TOKENS}`);
+    }
+    const validTokens = encodeStream(heldOutTexts, vocabulary).slice(0, VALIDATION_TOKENS);
+    const scored = scoringPieces(heldOutTexts, vocabulary, settings.evaluationTokens);
+    const typed = leadingText(heldOutTexts, settings.evaluationCharacters);
+    log(`workspace: ${trainDocuments.length} training files (${trainTokens.length} tokens), ${heldOutDocuments.length} held out; `
+      + `${newWords.length} new words${newWords.length ? ` (${newWords.slice(0, 8).map((w) => w.word).join(', ')}${newWords.length > 8 ? ', ...' : ''})` : ''}`);
+
+    progress.report({ phase: 'measuring-before' });
+    const beforeStarted = elapsed();
+    const beforeDirectory = staging.path('before');
+    await saveModel(beforeDirectory, model, vocabulary, { training: {}, policy: base.manifest.policy, extraFiles: { onnx: onnxFile(model) } });
+    const before = await measureHeldOut(beforeDirectory, model, vocabulary, scored, typed, settings.runtime, signal);
+    const measuringSeconds = elapsed() - beforeStarted;
+    log(`before: perplexity ${before.perplexity.toFixed(2)}, ksr ${percent(before.ksr)}, ksr_word ${percent(before.ksrWord)} (gate ${before.minConfidence})`);
+
+    const trainOptions = fitTrainOptions(settings, base.manifest, trainTokens.length);
+    const startPoint = { step: 0, trainLoss: NaN, validLoss: new StreamValidator(model, validTokens).meanLoss() };
+    hooks.onValidation?.(startPoint);
+    progress.report({ phase: 'training', heldOutLoss: startPoint.validLoss });
+    checkCancelled();
+    const result = await train(model, trainTokens, validTokens, trainOptions, {
+      progressInterval: 0.5,
+      isCancelled: () => signal?.aborted === true,
+      onProgress: (p) => progress.report({
+        phase: 'training', tokensPerSecond: p.tokensPerSecond, trainLoss: p.trainLoss, etaSeconds: p.etaSeconds + measuringSeconds,
+      }),
+      onValidation: (point) => {
+        hooks.onValidation?.(point);
+        progress.report({ phase: 'training', heldOutLoss: point.validLoss });
+      },
+    });
+    checkCancelled();
+    log(`training stopped (${result.stoppedBy}) after ${result.steps} steps, ${result.seconds.toFixed(1)} s, ${Math.round(result.tokensPerSecond)} tokens/s; `
+      + `best held-out loss ${result.bestValidLoss.toFixed(4)}`);
+
+    progress.report({ phase: 'measuring-after', etaSeconds: measuringSeconds });
+    const candidate = staging.path('model');
+    const trigram = KneserNeyTrigram.train(trainTexts.map((t) => encodeDocument(t, vocabulary).ids), vocabulary.size, vocabulary.unkId);
+    const training = { steps: result.steps, tokens: result.tokens, seconds: result.seconds, tokensPerSecond: result.tokensPerSecond, stoppedBy: result.stoppedBy, history: [startPoint, ...result.history] };
+    const record: TrainingRecord = {
+      corpus: { description: 'workspace fine-tuning', files: trainDocuments.length, tokens: trainTokens.length },
+      hyperparameters: { ...trainOptions, maxSeconds: String(trainOptions.maxSeconds), newWords: newWords.length, baseWeightsSha256: base.manifest.weights.sha256 },
+      softmax: 'full',
+      seconds: result.seconds,
+      tokensPerSecond: result.tokensPerSecond,
+      stoppedBy: result.stoppedBy,
+      history: training.history,
+    };
+    await saveModel(candidate, model, vocabulary, {
+      training: record,
+      policy: base.manifest.policy,
+      extraFiles: { onnx: onnxFile(model), baseline: { prefix: 'baseline', extension: '.kn3', data: trigram.serialize() } },
+    });
+    const after = await measureHeldOut(candidate, model, vocabulary, scored, typed, settings.runtime, signal);
+    log(`after: perplexity ${after.perplexity.toFixed(2)}, ksr ${percent(after.ksr)}, ksr_word ${percent(after.ksrWord)} (gate ${after.minConfidence})`);
+
+    const kept = after.perplexity < before.perplexity && after.ksrWord >= before.ksrWord;
+    const decision = kept
+      ? `kept: held-out perplexity ${before.perplexity.toFixed(2)} -> ${after.perplexity.toFixed(2)}, ksr_word ${percent(before.ksrWord)} -> ${percent(after.ksrWord)}`
+      : `not kept (it must lower held-out perplexity and not lower ksr_word): perplexity ${before.perplexity.toFixed(2)} -> ${after.perplexity.toFixed(2)}, `
+        + `ksr_word ${percent(before.ksrWord)} -> ${percent(after.ksrWord)}; ${options.out} is unchanged`;
+    log(decision);
+    if (kept) {
+      checkCancelled();
+      progress.report({ phase: 'writing', etaSeconds: 0 });
+      await updateManifest(candidate, {
+        policy: { ...base.manifest.policy, minConfidence: after.minConfidence },
+        training: { ...record, figures: figuresRecord(before, after, scored.tokens, typed.characters) },
+      });
+      await staging.install('model');
+      log(`model written to ${options.out}`);
+    }
+    return {
+      kept, decision, out: options.out, seconds: elapsed(),
+      trainFiles: trainDocuments.map((d) => d.path), heldOutFiles: heldOutDocuments.map((d) => d.path),
+      newWords, before, after, heldOutTokens: scored.tokens, heldOutCharacters: typed.characters, training,
+    };
+  } finally {
+    kernels.dispose();
+    await staging.discard();
+  }
+}
+
+/** Seeded: a shuffle of the files, the first ~fraction of them held out (at least one, and at least one left to train on). */
+export function splitFiles<T>(files: readonly T[], fraction: number, seed: number): { train: T[]; heldOut: T[] } {
+  const order = files.map((_, i) => i);
+  const random = new Random(seed);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = random.int(i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const heldOutCount = Math.min(files.length - 1, Math.max(1, Math.round(files.length * fraction)));
+  const heldOut = new Set(order.slice(0, heldOutCount));
+  return { train: files.filter((_, i) => !heldOut.has(i)), heldOut: files.filter((_, i) => heldOut.has(i)) };
+}
+
+/** Up to `characters` of text, the same share from the start of each file (what one file leaves unused goes to the others). */
+export function leadingText(texts: readonly string[], characters: number): { texts: string[]; characters: number } {
+  const taken: string[] = [];
+  let remaining = characters;
+  const sorted = texts.map((text, i) => ({ text, i })).sort((a, b) => a.text.length - b.text.length);
+  const pieces = new Array<string>(texts.length);
+  sorted.forEach(({ text, i }, k) => {
+    const share = Math.floor(remaining / (sorted.length - k));
+    pieces[i] = text.slice(0, share);
+    remaining -= pieces[i].length;
+  });
+  for (const piece of pieces) if (piece.trim() !== '') taken.push(piece);
+  return { texts: taken, characters: characters - remaining };
+}
+
+interface ScoringPieces {
+  documents: EncodedDocument[];
+  tokens: number;
+}
+
+/** The held-out files encoded, cut into pieces of at most SCORE_PIECE_TOKENS, `tokens` in all. */
+function scoringPieces(texts: readonly string[], vocabulary: Vocabulary, tokens: number): ScoringPieces {
+  const documents: EncodedDocument[] = [];
+  let total = 0;
+  for (const text of texts) {
+    const { ids, wordBoundary } = encodeDocument(text, vocabulary);
+    for (let start = 0; start < ids.length && total < tokens; start += SCORE_PIECE_TOKENS) {
+      const end = Math.min(ids.length, start + SCORE_PIECE_TOKENS, start + tokens - total);
+      documents.push({ ids: ids.slice(start, end), wordBoundary: wordBoundary.slice(start, end) });
+      total += end - start;
+    }
+  }
+  return { documents, tokens: total };
+}
+
+function onnxFile(model: LanguageModel) {
+  return { prefix: 'model', extension: '.onnx', data: exportOnnx(model), derivedFromWeights: true };
+}
+
+/**
+ * Perplexity of the in-memory model on the scored pieces, then keystroke savings through a suggestion engine
+ * loaded from `directory`, where that model is saved with its ONNX export (for the editor's runtime). The gate
+ * is chosen for the model on the typed text (`tuneConfidenceGate`) before the savings are measured there:
+ * before and after get that same advantage, so the comparison stays fair.
+ */
+async function measureHeldOut(
+  directory: string, model: LanguageModel, vocabulary: Vocabulary,
+  scored: ScoringPieces, typed: { texts: string[] }, runtime: RuntimeKind, signal: AbortSignal | undefined,
+): Promise<HeldOutFigures> {
+  const scorer = new ModelScorer(model, vocabulary.eosId);
+  const candidates = wordCandidates(vocabulary);
+  let nll = 0, count = 0;
+  for (const piece of scored.documents) {
+    await turn(signal);
+    const figures = measureLanguage([piece], scorer, candidates, vocabulary.unkId);
+    nll += Math.log(figures.perplexity) * figures.tokens;
+    count += figures.tokens;
+  }
+  const loaded = await loadSuggestionEngine(directory, runtime);
+  try {
+    const engine = cancellable(loaded.engine, signal);
+    const { chosen } = await tuneConfidenceGate(engine, typed.texts);
+    engine.options = { ...engine.options, minConfidence: chosen };
+    const savings = await measureSavings(engine, typed.texts);
+    return { perplexity: Math.exp(nll / Math.max(1, count)), ...savings, minConfidence: chosen };
+  } finally {
+    await loaded.runtime.dispose();
+  }
+}
+
+/** An engine that throws FinetuneCancelledError at its next request once the signal is aborted, and lets the event loop turn. */
+function cancellable(engine: Suggester, signal: AbortSignal | undefined): Suggester {
+  return {
+    suggest: async (request, cancellation) => {
+      await turn(signal);
+      return engine.suggest(request, cancellation);
+    },
+    forget: (document) => engine.forget(document),
+    get options() { return engine.options; },
+    set options(value) { engine.options = value; },
+  };
+}
+
+let lastTurn = 0;
+/** Lets timers and messages (a cancel request) run every 50 ms of synchronous work, then checks the signal. */
+async function turn(signal: AbortSignal | undefined): Promise<void> {
+  if (performance.now() - lastTurn >= 50) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    lastTurn = performance.now();
+  }
+  if (signal?.aborted) throw new FinetuneCancelledError();
+}
+
+/** The trainer's options for this workspace: batch and BPTT length shrunk to what the text can fill. */
+function fitTrainOptions(settings: FinetuneSettings, base: ModelManifest, tokens: number): TrainOptions {
+  const trained = base.training.hyperparameters ?? {};
+  const numberOr = (value: unknown, fallback: number) => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
+  const steps = Math.max(2, Math.min(settings.steps ?? numberOr(trained.steps, DEFAULT_TRAIN_OPTIONS.steps), Math.floor((tokens - 1) / 4)));
+  const batch = Math.max(1, Math.min(settings.batch ?? numberOr(trained.batch, DEFAULT_TRAIN_OPTIONS.batch), Math.floor((tokens - 1) / (2 * steps))));
+  const options: TrainOptions = {
+    ...DEFAULT_TRAIN_OPTIONS,
+    batch, steps,
+    learningRate: settings.learningRate,
+    warmupSteps: settings.warmupSteps,
+    patience: settings.patience,
+    dropout: settings.dropout ?? numberOr(trained.dropout, DEFAULT_TRAIN_OPTIONS.dropout),
+    maxEpochs: settings.maxEpochs,
+    maxSeconds: settings.maxSeconds,
+    seed: settings.seed,
+  };
+  const chunks = new StreamBatcher(new Int32Array(tokens), batch, steps).chunksPerEpoch();
+  return { ...options, validateEvery: Math.max(1, Math.floor(chunks / settings.validationsPerEpoch)) };
+}
+
+function figuresRecord(before: HeldOutFigures, after: HeldOutFigures, tokens: number, characters: number): Record<string, number> {
+  return {
+    heldOutTokens: tokens, heldOutCharacters: characters,
+    perplexity: after.perplexity, ksr: after.ksr, ksrWord: after.ksrWord,
+    perplexityBefore: before.perplexity, ksrBefore: before.ksr, ksrWordBefore: before.ksrWord,
+  };
+}
+
+function percent(x: number): string {
+  return `${(x * 100).toFixed(2)}%`;
+}
+
+/** Progress with the latest losses carried along, the fraction made monotone. */
+function progressReporter(hooks: FinetuneHooks, elapsed: () => number) {
+  let fraction = 0, trainLoss = NaN, heldOutLoss = NaN;
+  return {
+    report(p: { phase: FinetunePhase; tokensPerSecond?: number; etaSeconds?: number; trainLoss?: number; heldOutLoss?: number }): void {
+      if (p.trainLoss !== undefined) trainLoss = p.trainLoss;
+      if (p.heldOutLoss !== undefined) heldOutLoss = p.heldOutLoss;
+      const etaSeconds = p.etaSeconds ?? Infinity;
+      const seconds = elapsed();
+      if (Number.isFinite(etaSeconds)) fraction = Math.max(fraction, Math.min(1, seconds / Math.max(1e-9, seconds + etaSeconds)));
+      hooks.onProgress?.({ phase: p.phase, fraction, tokensPerSecond: p.tokensPerSecond ?? 0, etaSeconds, trainLoss, heldOutLoss });
+    },
+  };
+}
