@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runEval } from './evalCommand';
 import { runExport } from './exportCommand';
+import { runFinetune } from './finetuneCommand';
 import { runSuggest } from './suggestCommand';
 import { runTune } from './tuneCommand';
 import { runTrain } from './trainCommand';
@@ -95,6 +96,17 @@ program.command('export')
   .requiredOption('--model <dir>', 'model directory')
   .addOption(new Option('--weights <dtype>', 'first rewrite the weights file in this precision (float16 halves it)').choices(['float32', 'float16']))
   .action(async (options) => { await runExport(options); });
+
+program.command('finetune')
+  .description('fine-tune a model on the prose of workspace folders (secrets removed); the result is written only if it is better on held-out files')
+  .requiredOption('--base <dir>', 'model directory to start from')
+  .requiredOption('--workspace <dirs...>', 'workspace folders (.gitignore honoured, secret files skipped)')
+  .requiredOption('--out <dir>', 'model directory to write (atomically; may be --base); untouched when the new model is not better')
+  .option('--max-seconds <s>', 'wall-clock budget of the training (measuring before and after comes on top)', positiveNumber, 120)
+  .option('--seed <n>', 'random seed (held-out files, training order)', positiveInt, 1)
+  .addOption(new Option('--runtime <kind>', 'runtime that measures keystroke savings (as in the editor)').choices(['onnx', 'typescript']).default('onnx'))
+  .option('--json', 'print one JSON line last')
+  .action(async (options) => { await runFinetune(options); });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
