@@ -1,21 +1,62 @@
 // The VS Code extension's entry point (bundled by esbuild to dist/extension.js): the "Smart Compose" log, the
-// inline-completion provider over the suggestion engine, its settings, the toggle command and the status bar item.
+// inline-completion provider over the suggestion engine, its settings, the commands (toggle, choose model, show log),
+// the status bar item and the count of keystrokes saved.
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { RuntimeKind } from './inference/runtime';
 import { ComposeController } from './provider/composeController';
-import { Answer, SmartComposeProvider } from './provider/inlineProvider';
+import { ACCEPTED_COMMAND, Answer, SmartComposeProvider } from './provider/inlineProvider';
+import { ModelFacts, ModelOption, PickItem, pickItems, readModelFacts } from './provider/modelPicker';
 import { loadWithFallback, ModelChoice, ModelSlot, ModelStatus } from './provider/modelSlot';
+import { directoryWithOnnx } from './provider/onnxExportCache';
+import { SavedCounts, SavedKeystrokes } from './provider/savedKeystrokes';
+import { statusBarView } from './provider/statusBar';
 
 let log: vscode.LogOutputChannel | undefined;
 
 /** Answers kept for the end-to-end tests' hook. */
 const KEPT_ANSWERS = 200;
 
-/** What activate() returns in test mode only: the provider's recent answers, newest last, and load failures shown. */
+/** A model quick pick as shown: its items' labels, and the label of the item active now (VS Code sets it). */
+export interface ShownQuickPick {
+  labels: string[];
+  active?: string;
+}
+
+/**
+ * What activate() returns in test mode only: the provider's recent answers, newest last, load failures shown, the
+ * model quick picks shown, and the keystrokes saved.
+ */
 export interface SmartComposeTestApi {
   answers: readonly Answer[];
   failures: readonly string[];
+  quickPicks: readonly ShownQuickPick[];
+  savedKeystrokes(): SavedCounts;
+}
+
+/** Shows the quick pick and resolves with the accepted item (undefined when dismissed), recording what it shows. */
+function showPick(items: PickItem[], title: string, shown: ShownQuickPick[]): Promise<PickItem | undefined> {
+  const pick = vscode.window.createQuickPick<PickItem>();
+  const record: ShownQuickPick = { labels: items.map((item) => item.label) };
+  shown.push(record);
+  pick.title = title;
+  pick.items = items;
+  pick.matchOnDescription = true;
+  pick.matchOnDetail = true;
+  return new Promise((resolve) => {
+    pick.onDidChangeActive((active) => {
+      record.active = active[0]?.label;
+    });
+    pick.onDidAccept(() => {
+      resolve(pick.selectedItems[0]);
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      resolve(undefined);
+      pick.dispose();
+    });
+    pick.show();
+  });
 }
 
 function megabytes(bytes: number): string {
@@ -37,50 +78,77 @@ export function activate(context: vscode.ExtensionContext): SmartComposeTestApi 
   // Tests and development point the extension at models trained for them; a user's installation never reads
   // this variable, so only the settings choose its model there.
   const modelsOverride = context.extensionMode !== vscode.ExtensionMode.Production ? process.env.SMART_COMPOSE_MODELS_DIR : undefined;
+  const modelsRoot = modelsOverride ?? context.asAbsolutePath(join('media', 'models'));
+  const defaultModels: ModelOption[] = [
+    { name: 'lstm', label: 'LSTM', directory: join(modelsRoot, 'lstm') },
+    { name: 'gru', label: 'GRU', directory: join(modelsRoot, 'gru') },
+  ];
+  const labelOf = (name: string) => defaultModels.find((option) => option.name === name)?.label ?? name;
   const modelChoice = (): ModelChoice => {
     const config = vscode.workspace.getConfiguration('smartCompose');
-    const name = config.get<string>('model') === 'gru' ? 'gru' : 'lstm';
+    const chosen = defaultModels.find((option) => option.name === config.get<string>('model')) ?? defaultModels[0];
     const runtime: RuntimeKind = config.get<string>('runtime') === 'typescript' ? 'typescript' : 'onnx';
-    const directory = modelsOverride ? join(modelsOverride, name) : context.asAbsolutePath(join('media', 'models', name));
-    return { name, directory, runtime };
+    // The default of the chosen architecture stands in for a chosen model that cannot be loaded (for the defaults
+    // themselves it is the same directory, so a broken default is reported and nothing stands in).
+    return { name: chosen.name, directory: chosen.directory, runtime, fallback: { name: chosen.name, directory: chosen.directory } };
   };
 
+  const savedKeystrokes = new SavedKeystrokes(context.globalState);
   const statusItem = vscode.window.createStatusBarItem('smartCompose.status', vscode.StatusBarAlignment.Right, 100);
   statusItem.name = 'Smart Compose';
-  statusItem.command = 'smartCompose.toggle';
+  statusItem.command = 'smartCompose.chooseModel';
   context.subscriptions.push(statusItem);
   let modelStatus: ModelStatus = 'idle';
+  let usedInstead: string | undefined;
   const showStatus = (): void => {
-    const enabled = vscode.workspace.getConfiguration('smartCompose').get<boolean>('enable', true);
-    const model = modelChoice().name.toUpperCase();
-    const state = !enabled ? 'off' : modelStatus === 'idle' ? 'loads on first use' : modelStatus;
-    statusItem.text = `${!enabled ? '$(circle-slash)' : modelStatus === 'loading' ? '$(loading~spin)' : modelStatus === 'error' ? '$(error)' : '$(sparkle)'} ${model}`;
-    statusItem.tooltip = `Smart Compose: ${model} model, ${state}. Click to turn suggestions ${enabled ? 'off' : 'on'}.`;
+    const view = statusBarView({
+      enabled: vscode.workspace.getConfiguration('smartCompose').get<boolean>('enable', true),
+      model: labelOf(modelChoice().name),
+      status: modelStatus,
+      usedInstead,
+      saved: savedKeystrokes.counts(),
+    });
+    statusItem.text = view.text;
+    statusItem.tooltip = view.tooltip;
     statusItem.show();
   };
 
+  // The packaged default models carry no ONNX export: it is made once into the extension's global storage.
+  const onnxCache = join(context.globalStorageUri.fsPath, 'onnx-exports');
+  const withOnnx = async (directory: string): Promise<string> => {
+    const started = performance.now();
+    const ready = await directoryWithOnnx(directory, onnxCache);
+    if (ready !== directory) channel.info(`ONNX export of ${directory} ready in ${ready} after ${(performance.now() - started).toFixed(0)} ms`);
+    return ready;
+  };
   const failures: string[] = [];
-  const models = new ModelSlot((directory, runtime) => loadWithFallback(directory, runtime, (message) => channel.warn(message)), {
+  const quickPicks: ShownQuickPick[] = [];
+  const models = new ModelSlot((directory, runtime) => loadWithFallback(directory, runtime, (message) => channel.warn(message), withOnnx), {
     status: (status) => {
       modelStatus = status;
+      if (status !== 'ready') usedInstead = undefined;
       showStatus();
     },
     loaded: (loaded, choice) => {
+      usedInstead = choice.name !== modelChoice().name || choice.directory !== modelChoice().directory ? labelOf(choice.name) : undefined;
       channel.info(
         `loaded the ${choice.name} model from ${choice.directory} with the ${loaded.runtime.name} runtime in ` +
           `${loaded.runtime.loadMilliseconds.toFixed(0)} ms (resident memory +${megabytes(loaded.runtime.loadMemoryBytes)}; ` +
           `vocabulary ${loaded.vocabulary.size}, confidence gate ${loaded.policy.minConfidence}); extension host memory: ${memoryLine()}`,
       );
     },
-    failed: (error, choice) => {
-      const message = error instanceof Error ? error.message : String(error);
+    failed: (error, choice, instead, fallbackError) => {
+      const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
+      const message = reason(error);
       failures.push(message);
       channel.error(`cannot load the ${choice.name} model: ${message}`);
-      void vscode.window
-        .showErrorMessage(`Smart Compose: the ${choice.name.toUpperCase()} model cannot be loaded, so there are no suggestions. ${message}`, 'Show Log')
-        .then((action) => {
-          if (action === 'Show Log') channel.show(true);
-        });
+      if (fallbackError !== undefined) channel.error(`nor its fallback: ${reason(fallbackError)}`);
+      const notice = instead
+        ? vscode.window.showWarningMessage(`Smart Compose: the ${labelOf(choice.name)} model cannot be loaded, so the default ${labelOf(instead.name)} model suggests instead. ${message}`, 'Show Log')
+        : vscode.window.showErrorMessage(`Smart Compose: the ${labelOf(choice.name)} model cannot be loaded, so there are no suggestions. ${message}`, 'Show Log');
+      void notice.then((action) => {
+        if (action === 'Show Log') channel.show(true);
+      });
     },
   });
   context.subscriptions.push({ dispose: () => models.release() });
@@ -116,6 +184,24 @@ export function activate(context: vscode.ExtensionContext): SmartComposeTestApi 
       await config.update('enable', enable, vscode.ConfigurationTarget.Global);
       channel.info(`suggestions turned ${enable ? 'on' : 'off'}`);
     }),
+    vscode.commands.registerCommand('smartCompose.chooseModel', async () => {
+      const config = vscode.workspace.getConfiguration('smartCompose');
+      const facts = new Map<string, ModelFacts>();
+      for (const option of defaultModels) facts.set(option.name, await readModelFacts(option.directory));
+      const items = pickItems(defaultModels, facts, modelChoice().name, config.get<boolean>('enable', true));
+      const picked = await showPick(items, 'Smart Compose: Choose Model', quickPicks);
+      if (picked?.action.kind === 'toggle') await vscode.commands.executeCommand('smartCompose.toggle');
+      if (picked?.action.kind === 'model' && picked.action.name !== modelChoice().name) {
+        await config.update('model', picked.action.name, vscode.ConfigurationTarget.Global);
+        channel.info(`model ${picked.action.name} chosen`);
+      }
+    }),
+    // Run by VS Code after a whole suggestion is accepted (InlineCompletionItem.command); not in the palette.
+    vscode.commands.registerCommand(ACCEPTED_COMMAND, async (saved: unknown) => {
+      const counts = await savedKeystrokes.accepted(typeof saved === 'number' ? saved : 0);
+      channel.trace(`suggestion accepted: ${String(saved)} keystrokes saved (today ${counts.today}, overall ${counts.total})`);
+      showStatus();
+    }),
   );
   showStatus();
 
@@ -127,7 +213,9 @@ export function activate(context: vscode.ExtensionContext): SmartComposeTestApi 
   );
   if (modelsOverride) channel.info(`models come from SMART_COMPOSE_MODELS_DIR=${modelsOverride}`);
   channel.info(`extension host memory: ${memoryLine()}`);
-  return context.extensionMode === vscode.ExtensionMode.Test ? { answers, failures } : undefined;
+  return context.extensionMode === vscode.ExtensionMode.Test
+    ? { answers, failures, quickPicks, savedKeystrokes: () => savedKeystrokes.counts() }
+    : undefined;
 }
 
 export function deactivate(): void {

@@ -5,6 +5,10 @@ import { RuntimeKind } from '../inference/runtime';
 import { AnswerSource, ComposeController, ComposeSettings } from './composeController';
 import { LanguagesSetting } from './scope';
 import { ModelChoice, ModelSlot } from './modelSlot';
+import { keystrokesSaved } from './savedKeystrokes';
+
+/** Run by VS Code after the user accepts a whole suggestion, with the keystrokes it saved (registered in extension.ts). */
+export const ACCEPTED_COMMAND = 'smartCompose.accepted';
 
 export interface Answer {
   document: string;
@@ -66,17 +70,19 @@ export class SmartComposeProvider implements vscode.InlineCompletionItemProvider
         async () => {
           const loaded = await this.models.get(choice);
           if (!loaded) return undefined;
-          answeredBy = { model: choice.name, runtime: loaded.runtime.name };
+          answeredBy = { model: loaded.choice.name, runtime: loaded.runtime.name };
           return { suggester: loaded.engine, policy: loaded.policy };
         },
         token,
       );
       this.answered({ document: document.uri.toString(), line: position.line, character: position.character, ...answer, ...answeredBy });
       if (!answer.text || token.isCancellationRequested) return undefined;
-      this.log.trace(`suggested ${JSON.stringify(answer.text)} (${answer.source}, ${choice.name})`);
+      this.log.trace(`suggested ${JSON.stringify(answer.text)} (${answer.source}, ${answeredBy?.model ?? choice.name})`);
+      // Only a whole accept runs the command: VS Code 1.90's finalised API says nothing of accept-next-word.
+      const accepted: vscode.Command = { command: ACCEPTED_COMMAND, title: 'Suggestion accepted', arguments: [keystrokesSaved(answer.text)] };
       return selected
-        ? [new vscode.InlineCompletionItem(selected.text + answer.text, selected.range)]
-        : [new vscode.InlineCompletionItem(answer.text, new vscode.Range(position, position))];
+        ? [new vscode.InlineCompletionItem(selected.text + answer.text, selected.range, accepted)]
+        : [new vscode.InlineCompletionItem(answer.text, new vscode.Range(position, position), accepted)];
     } catch (error) {
       this.log.error(`suggestion failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       return undefined;

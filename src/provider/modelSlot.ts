@@ -6,6 +6,8 @@ import { LoadedEngine, loadSuggestionEngine } from '../suggestion/loadEngine';
 /** A loaded model with the policy it loaded with (the engine's options change per request with the settings). */
 export interface SlotModel extends LoadedEngine {
   policy: PolicyOptions;
+  /** The model that loaded: the one chosen, or its fallback. */
+  choice: ModelChoice;
 }
 
 /** The model the settings choose. */
@@ -14,14 +16,19 @@ export interface ModelChoice {
   name: string;
   directory: string;
   runtime: RuntimeKind;
+  /** The model loaded instead when this one is missing or corrupt (the default of its architecture), if another. */
+  fallback?: { name: string; directory: string };
 }
 
 export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
 
 export interface ModelSlotEvents {
   status(status: ModelStatus, choice: ModelChoice): void;
-  /** Called once per failed choice, not per request. */
-  failed(error: unknown, choice: ModelChoice): void;
+  /**
+   * Called once per failed choice, not per request: `error` says why the chosen model did not load, and
+   * `usedInstead` names its fallback when that loaded (else `fallbackError` says why it did not, if it was tried).
+   */
+  failed(error: unknown, choice: ModelChoice, usedInstead?: ModelChoice, fallbackError?: unknown): void;
   loaded(model: SlotModel, choice: ModelChoice): void;
 }
 
@@ -29,11 +36,17 @@ export type Loader = (directory: string, runtime: RuntimeKind) => Promise<Loaded
 
 /**
  * Loads a model directory with the runtime asked for, falling back from onnxruntime-node to the TypeScript
- * runtime where its native module cannot load.
+ * runtime where its native module cannot load. `withOnnx` gives a directory holding the model's ONNX export for
+ * onnxruntime-node (see onnxExportCache.ts; the packaged default models carry only their weights).
  */
-export async function loadWithFallback(directory: string, runtime: RuntimeKind, info: (message: string) => void): Promise<LoadedEngine> {
+export async function loadWithFallback(
+  directory: string,
+  runtime: RuntimeKind,
+  info: (message: string) => void,
+  withOnnx: (directory: string) => Promise<string> = async (d) => d,
+): Promise<LoadedEngine> {
   try {
-    return await loadSuggestionEngine(directory, runtime);
+    return await loadSuggestionEngine(runtime === 'onnx' ? await withOnnx(directory) : directory, runtime);
   } catch (error) {
     if (!(error instanceof OnnxRuntimeUnavailableError)) throw error;
     info(`${error.message}; using the TypeScript runtime instead`);
@@ -44,7 +57,8 @@ export async function loadWithFallback(directory: string, runtime: RuntimeKind, 
 /**
  * The one loaded model: loaded lazily on the first request for a choice, once (concurrent requests share the
  * promise). A different choice disposes the old model and loads the new one on its first request. A choice that
- * failed stays failed (reported once) until the settings choose again.
+ * fails to load is replaced by its fallback, if it has one; either way it is reported once and stays as it is
+ * until the settings choose again.
  */
 export class ModelSlot {
   private current: { key: string; choice: ModelChoice; promise: Promise<SlotModel | undefined> } | undefined;
@@ -56,27 +70,41 @@ export class ModelSlot {
     if (this.current?.key === key) return this.current.promise;
     this.release();
     this.events.status('loading', choice);
-    const promise: Promise<SlotModel | undefined> = this.load(choice.directory, choice.runtime).then(
-      (loaded) => {
+    const promise: Promise<SlotModel | undefined> = this.loadOrFallBack(choice).then(
+      (outcome) => {
         if (this.current?.promise !== promise) {
-          void loaded.runtime.dispose(); // the settings chose another model while this one loaded
+          void outcome.loaded?.runtime.dispose(); // the settings chose another model while this one loaded
           return undefined;
         }
-        const model: SlotModel = { ...loaded, policy: { ...loaded.engine.options } };
-        this.events.loaded(model, choice);
+        const { loaded, loadedChoice, error, fallbackError } = outcome;
+        if (error !== undefined) this.events.failed(error, choice, loaded ? loadedChoice : undefined, fallbackError);
+        if (!loaded) {
+          this.events.status('error', choice);
+          return undefined;
+        }
+        const model: SlotModel = { ...loaded, policy: { ...loaded.engine.options }, choice: loadedChoice };
+        this.events.loaded(model, loadedChoice);
         this.events.status('ready', choice);
         return model;
-      },
-      (error: unknown) => {
-        if (this.current?.promise === promise) {
-          this.events.failed(error, choice);
-          this.events.status('error', choice);
-        }
-        return undefined;
       },
     );
     this.current = { key, choice, promise };
     return promise;
+  }
+
+  private async loadOrFallBack(choice: ModelChoice): Promise<{ loaded?: LoadedEngine; loadedChoice: ModelChoice; error?: unknown; fallbackError?: unknown }> {
+    try {
+      return { loaded: await this.load(choice.directory, choice.runtime), loadedChoice: choice };
+    } catch (error) {
+      const fallback = choice.fallback;
+      if (!fallback || fallback.directory === choice.directory) return { loadedChoice: choice, error };
+      const fallbackChoice: ModelChoice = { ...fallback, runtime: choice.runtime };
+      try {
+        return { loaded: await this.load(fallback.directory, choice.runtime), loadedChoice: fallbackChoice, error };
+      } catch (fallbackError) {
+        return { loadedChoice: fallbackChoice, error, fallbackError };
+      }
+    }
   }
 
   /** The current model once loaded (undefined if none), without starting a load. */

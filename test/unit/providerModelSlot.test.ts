@@ -46,4 +46,46 @@ describe('provider: model slot', () => {
     assert.equal(attempts, 2);
     assert.equal(failures.length, 2);
   });
+
+  it('a chosen model that fails is replaced by its fallback, reported once', async () => {
+    const tuned: ModelChoice = { name: 'workspace', directory: '/storage/tuned', runtime: 'onnx', fallback: { name: 'lstm', directory: '/models/lstm' } };
+    const reports: Array<{ error: string; instead?: string; fallbackError?: unknown }> = [];
+    const loadedNames: string[] = [];
+    const disposed: string[] = [];
+    const slot = new ModelSlot(async (directory) => {
+      if (directory === '/storage/tuned') throw new Error('its weights file is missing');
+      return fakeLoaded(directory, disposed);
+    }, {
+      status: () => {},
+      failed: (error, _choice, instead, fallbackError) => reports.push({ error: (error as Error).message, instead: instead?.name, fallbackError }),
+      loaded: (_model, choice) => loadedNames.push(choice.name),
+    });
+    for (let i = 0; i < 3; i++) assert.equal((await slot.get(tuned))?.choice.directory, '/models/lstm');
+    assert.deepEqual(reports, [{ error: 'its weights file is missing', instead: 'lstm', fallbackError: undefined }]);
+    assert.deepEqual(loadedNames, ['lstm']);
+  });
+
+  it('when the fallback fails too, both reasons are reported once and nothing loads', async () => {
+    const tuned: ModelChoice = { name: 'workspace', directory: '/storage/tuned', runtime: 'onnx', fallback: { name: 'gru', directory: '/models/gru' } };
+    const reports: unknown[][] = [];
+    const statuses: ModelStatus[] = [];
+    const slot = new ModelSlot(async (directory) => { throw new Error(`${directory} is corrupt`); }, {
+      status: (status) => statuses.push(status),
+      failed: (error, _choice, instead, fallbackError) => reports.push([(error as Error).message, instead, (fallbackError as Error).message]),
+      loaded: () => assert.fail('nothing loads'),
+    });
+    assert.equal(await slot.get(tuned), undefined);
+    assert.equal(await slot.get(tuned), undefined);
+    assert.deepEqual(reports, [['/storage/tuned is corrupt', undefined, '/models/gru is corrupt']]);
+    assert.deepEqual(statuses, ['loading', 'error']);
+  });
+
+  it('a fallback that is the chosen directory itself is not tried twice', async () => {
+    let attempts = 0;
+    const slot = new ModelSlot(async () => { attempts++; throw new Error('no model.json'); }, {
+      status: () => {}, failed: (_error, _choice, instead) => assert.equal(instead, undefined), loaded: () => {},
+    });
+    await slot.get({ ...lstm, fallback: { name: 'lstm', directory: lstm.directory } });
+    assert.equal(attempts, 1);
+  });
 });

@@ -17,6 +17,8 @@ describe('Smart Compose extension', () => {
     const contributed = manifest.contributes?.commands?.find((command) => command.command === 'smartCompose.showLog');
     assert.ok(contributed, 'package.json contributes smartCompose.showLog');
     assert.equal(`${contributed.category ? `${contributed.category}: ` : ''}${contributed.title}`, 'Smart Compose: Show Log');
+    for (const command of manifest.contributes?.commands ?? []) assert.equal(command.category, 'Smart Compose', command.command);
+    assert.ok(manifest.contributes?.commands?.some((command) => command.command === 'smartCompose.chooseModel'), 'Choose Model is contributed');
 
     const registered = await vscode.commands.getCommands(true);
     assert.ok(registered.includes('smartCompose.showLog'), 'smartCompose.showLog is registered');

@@ -52,7 +52,7 @@ describe('suggestions from the model (real provider)', () => {
 
   const cursorLineText = (editor: vscode.TextEditor) => editor.document.lineAt(editor.selection.active.line).text;
 
-  it('suggests the rest of a sentence in Markdown, and commit (Tab) inserts it', async () => {
+  it('suggests the rest of a sentence in Markdown; commit (Tab) inserts it and counts the keystrokes it saved', async () => {
     const editor = await openFixture('story.md');
     putCursorAtEndOfLine(editor, 1);
     await typeText('The dog bit the');
@@ -60,8 +60,17 @@ describe('suggestions from the model (real provider)', () => {
     assert.equal(answer.text, ' man in the park');
     assert.equal(answer.model, answer.source === 'engine' ? 'lstm' : undefined);
     await screenshot('model-ghost-text');
+    const savedBefore = api.savedKeystrokes();
     await runUntilTextChanges(editor.document, 'editor.action.inlineSuggest.commit');
     assert.equal(cursorLineText(editor), 'The dog bit the man in the park');
+    // The item's command runs after the insertion; " man in the park" is 16 characters for one Tab.
+    const saved = await waitFor(() => {
+      const counts = api.savedKeystrokes();
+      return counts.acceptsTotal > savedBefore.acceptsTotal ? counts : undefined;
+    }, { message: 'the accept to be counted' });
+    assert.equal(saved.total - savedBefore.total, 15);
+    assert.equal(saved.today - savedBefore.today, 15);
+    assert.equal(saved.acceptsTotal, savedBefore.acceptsTotal + 1);
   });
 
   it('acceptNextWord (Ctrl+Right) inserts one word of the suggestion', async () => {
@@ -73,10 +82,20 @@ describe('suggestions from the model (real provider)', () => {
     assert.equal(cursorLineText(editor), 'The dog bit the man');
   });
 
-  it('switching smartCompose.model to gru makes the GRU answer at the next keystroke', async () => {
+  it('choosing GRU in the quick pick (Smart Compose: Choose Model) makes the GRU answer at the next keystroke', async () => {
     const config = vscode.workspace.getConfiguration('smartCompose');
-    await config.update('model', 'gru', vscode.ConfigurationTarget.Global);
     try {
+      const shown = api.quickPicks.length;
+      const picking = vscode.commands.executeCommand('smartCompose.chooseModel');
+      const pick = await waitFor(() => (api.quickPicks[shown]?.active ? api.quickPicks[shown] : undefined), { message: 'the model quick pick to show' });
+      assert.deepEqual(pick.labels, ['$(check) LSTM', '$(blank) GRU', '$(circle-slash) Turn Suggestions Off']);
+      assert.equal(pick.active, '$(check) LSTM');
+      await screenshot('choose-model');
+      await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+      await waitFor(() => pick.active === '$(blank) GRU', { message: 'GRU to be the active item' });
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await picking;
+      assert.equal(vscode.workspace.getConfiguration('smartCompose').get('model'), 'gru');
       const editor = await openFixture('story.md');
       putCursorAtEndOfLine(editor, 1);
       await typeText('Remember to');
