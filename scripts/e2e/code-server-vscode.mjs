@@ -18,7 +18,7 @@
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { format } from 'node:util';
-import { chromiumArgs, isLoopbackUrl, readTools, repoRoot, startCodeServer } from './code-server.mjs';
+import { isLoopbackUrl, launchChromium, readTools, repoRoot, startCodeServer } from './code-server.mjs';
 
 export const SCREENSHOT_MARKER = '[smart-compose:screenshot] ';
 const workbenchChatter =
@@ -136,14 +136,7 @@ try {
   say(`code-server ${tools.codeServer.version} ready on ${server.url} in ${seconds()}`);
 
   // --- Chromium ----------------------------------------------------------------------------------------------------
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: tools.chromium,
-    headless: true,
-    args: chromiumArgs,
-    // Debian's wrapper and Chromium's crash handler write under XDG_CONFIG_HOME (~/.config/chromium otherwise).
-    env: { ...process.env, XDG_CONFIG_HOME: join(runDir, 'chromium-config'), XDG_CACHE_HOME: join(runDir, 'chromium-cache') },
-  });
+  browser = await launchChromium(tools, runDir);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
   const aborted = new Set();
   await context.route('**/*', (route) => {

@@ -216,6 +216,18 @@ export const chromiumArgs = [
   '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
 ];
 
+/** Debian's Chromium, headless, with the flags above; its config and cache stay in the run folder. */
+export async function launchChromium(tools, runDir) {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: tools.chromium,
+    headless: true,
+    args: chromiumArgs,
+    // Debian's wrapper and Chromium's crash handler write under XDG_CONFIG_HOME (~/.config/chromium otherwise).
+    env: { ...process.env, XDG_CONFIG_HOME: join(runDir, 'chromium-config'), XDG_CACHE_HOME: join(runDir, 'chromium-cache') },
+  });
+}
+
 /** True for requests that stay on this machine's loopback; every other request is aborted in the page. */
 export function isLoopbackUrl(url) {
   try {
