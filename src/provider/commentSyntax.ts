@@ -1,6 +1,7 @@
 /**
- * Where code files get suggestions: inside comments only, found by a small scanner that knows each common
- * language's line and block comment markers and its string quotes (so "//" inside a string is no comment).
+ * The comments of code files: where code files get suggestions, and the only part of them that training reads.
+ * A small scanner knows each common language's line and block comment markers and its string quotes (so "//"
+ * inside a string is no comment).
  * It does not parse: nested template strings, heredocs and raw-string prefixes are read as plain strings.
  */
 export interface CommentSyntax {
@@ -75,8 +76,19 @@ export function commentSyntaxOf(languageId: string): CommentSyntax | undefined {
   return Object.hasOwn(SYNTAX, languageId) ? SYNTAX[languageId] : undefined;
 }
 
-/** Whether the end of `text` (the document up to the cursor) lies inside a comment. */
-export function endsInsideComment(text: string, syntax: CommentSyntax): boolean {
+/** A comment in a text: `start`..`end` includes its markers, `body`..`bodyEnd` is what they enclose. */
+export interface CommentSpan {
+  kind: 'line' | 'block';
+  start: number;
+  body: number;
+  bodyEnd: number;
+  end: number;
+  /** False when the text ends inside the comment (no newline after a line comment, no block close). */
+  closed: boolean;
+}
+
+/** The comments of `text` in order, skipping markers inside strings. */
+export function* commentsOf(text: string, syntax: CommentSyntax): Generator<CommentSpan> {
   // Block markers first: Lua's "--[[" must win over its line marker "--".
   const openers: Array<{ marker: string; kind: 'block' | 'line' | 'quote'; close: string }> = [
     ...syntax.block.map(([open, close]) => ({ marker: open, kind: 'block' as const, close })),
@@ -91,18 +103,24 @@ export function endsInsideComment(text: string, syntax: CommentSyntax): boolean 
     const opener = openers.find((o) => text.startsWith(o.marker, i));
     if (!opener) { i++; continue; }
     const from = i + opener.marker.length;
-    if (opener.kind === 'line') {
-      const end = text.indexOf('\n', from);
-      if (end < 0) return true;
-      i = end + 1;
-    } else if (opener.kind === 'block') {
-      const end = text.indexOf(opener.close, from);
-      if (end < 0) return true;
-      i = end + opener.close.length;
-    } else {
+    if (opener.kind === 'quote') {
       i = endOfString(text, from, opener.close, syntax.multilineQuotes?.includes(opener.close) ?? false);
+      continue;
     }
+    const close = text.indexOf(opener.close, from);
+    if (close < 0) {
+      yield { kind: opener.kind, start: i, body: from, bodyEnd: text.length, end: text.length, closed: false };
+      return;
+    }
+    const end = close + opener.close.length;
+    yield { kind: opener.kind, start: i, body: from, bodyEnd: close, end, closed: true };
+    i = end;
   }
+}
+
+/** Whether the end of `text` (the document up to the cursor) lies inside a comment. */
+export function endsInsideComment(text: string, syntax: CommentSyntax): boolean {
+  for (const comment of commentsOf(text, syntax)) if (!comment.closed) return true;
   return false;
 }
 
