@@ -417,15 +417,20 @@ function percent(x: number): string {
 
 /** Progress with the latest losses carried along, the fraction made monotone. */
 function progressReporter(hooks: FinetuneHooks, elapsed: () => number) {
-  let fraction = 0, trainLoss = NaN, heldOutLoss = NaN;
+  let fraction = 0, trainLoss = NaN, heldOutLoss = NaN, tokensPerSecond = 0;
+  let estimate = { phase: 'preparing' as FinetunePhase, etaSeconds: Infinity, at: 0 };
   return {
     report(p: { phase: FinetunePhase; tokensPerSecond?: number; etaSeconds?: number; trainLoss?: number; heldOutLoss?: number }): void {
       if (p.trainLoss !== undefined) trainLoss = p.trainLoss;
       if (p.heldOutLoss !== undefined) heldOutLoss = p.heldOutLoss;
-      const etaSeconds = p.etaSeconds ?? Infinity;
+      if (p.tokensPerSecond !== undefined) tokensPerSecond = p.tokensPerSecond;
+      if (p.phase !== 'training') tokensPerSecond = 0;
       const seconds = elapsed();
+      // A report without an estimate (a validation) carries the phase's last one forward.
+      if (p.etaSeconds !== undefined || p.phase !== estimate.phase) estimate = { phase: p.phase, etaSeconds: p.etaSeconds ?? Infinity, at: seconds };
+      const etaSeconds = Math.max(0, estimate.etaSeconds - (seconds - estimate.at));
       if (Number.isFinite(etaSeconds)) fraction = Math.max(fraction, Math.min(1, seconds / Math.max(1e-9, seconds + etaSeconds)));
-      hooks.onProgress?.({ phase: p.phase, fraction, tokensPerSecond: p.tokensPerSecond ?? 0, etaSeconds, trainLoss, heldOutLoss });
+      hooks.onProgress?.({ phase: p.phase, fraction, tokensPerSecond, etaSeconds, trainLoss, heldOutLoss });
     },
   };
 }
