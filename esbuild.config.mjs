@@ -1,10 +1,11 @@
-// Bundles the programs users run: the CLI and (later) the extension and its training worker.
+// Bundles the programs users run: the CLI, the extension and its fine-tuning worker (started by finetuneJob.ts).
 // Tests and benchmarks run from tsc's output in out/, which keeps their stack traces and file layout plain.
 import * as esbuild from 'esbuild';
 
 const entryPoints = {
   cli: 'src/cli/main.ts',
   extension: 'src/extension.ts',
+  finetuneWorker: 'src/training/finetuneWorker.ts',
 };
 
 await esbuild.build({
