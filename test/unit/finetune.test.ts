@@ -1,0 +1,126 @@
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { measureSavings } from '../../src/evaluation/engineSavings';
+import { loadSuggestionEngine } from '../../src/suggestion/loadEngine';
+import { finetune, FinetuneCancelledError, FinetuneInputError, FinetuneProgress, leadingText, splitFiles } from '../../src/training/finetune';
+import { documentsOf, QUICK, tinyBaseModel, writeWorkspace } from './finetuneFixtures';
+
+async function newOut(): Promise<string> {
+  return path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'smart-compose-out-')), 'model');
+}
+
+/** Every file of a directory with its bytes, for "nothing changed" checks. */
+async function snapshot(directory: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const name of (await fs.readdir(directory)).sort()) files[name] = (await fs.readFile(path.join(directory, name))).toString('base64');
+  return files;
+}
+
+describe('fine-tuning on a workspace', () => {
+  it('learns the workspace\'s new words, suggests them, and keeps a model that is better on held-out files', async () => {
+    const base = await tinyBaseModel();
+    const workspace = await writeWorkspace(5);
+    const out = await newOut();
+    const documents = await documentsOf(workspace);
+    const started = performance.now();
+    const progress: FinetuneProgress[] = [];
+    const result = await finetune(base, documents, { ...QUICK, out }, { onProgress: (p) => progress.push(p) });
+    console.log(`      ${((performance.now() - started) / 1000).toFixed(1)} s, ${result.newWords.length} new words; held-out ksr ${result.before.ksr.toFixed(3)} -> ${result.after.ksr.toFixed(3)}, `
+      + `ksr_word ${result.before.ksrWord.toFixed(3)} -> ${result.after.ksrWord.toFixed(3)}, perplexity ${result.before.perplexity.toFixed(1)} -> ${result.after.perplexity.toFixed(1)}; `
+      + `${result.training.steps} steps (${result.training.stoppedBy})`);
+    assert.ok(result.newWords.some((w) => w.word === 'Frobnicator') && result.newWords.some((w) => w.word === 'Quuxbridge'));
+    assert.ok(result.kept, result.decision);
+    assert.ok(result.after.ksrWord > result.before.ksrWord + 0.05, 'a real gain on the held-out files');
+    assert.ok(result.training.history.length >= 2 && result.training.history[0].step === 0, 'the loss curve starts at the base model');
+    assert.deepEqual([...new Set(progress.map((p) => p.phase))], ['preparing', 'measuring-before', 'training', 'measuring-after', 'writing']);
+    progress.forEach((p, i) => assert.ok(p.fraction >= (progress[i - 1]?.fraction ?? 0) && p.fraction <= 1, 'the fraction never goes back'));
+    assert.ok(progress.some((p) => p.phase === 'training' && p.tokensPerSecond > 0 && Number.isFinite(p.etaSeconds) && Number.isFinite(p.trainLoss)));
+    assert.equal(progress.at(-1)!.heldOutLoss, result.training.history.at(-1)!.validLoss);
+
+    const { engine, runtime, manifest } = await loadSuggestionEngine(out);
+    try {
+      assert.equal(manifest.policy?.minConfidence, result.after.minConfidence, 'the gate measured is the gate stored');
+      assert.ok(manifest.files.onnx && manifest.files.baseline, 'a full model directory: weights, ONNX export, Kneser-Ney baseline');
+      assert.match(await engine.suggest({ document: 'd', textBeforeCursor: 'Restart the Frob' }), /^nicator\b/);
+      // The figure reported is the written model's own: the held-out text typed again through a fresh engine.
+      const heldOut = documents.filter((d) => result.heldOutFiles.includes(d.path)).map((d) => d.text);
+      const again = await measureSavings(engine, leadingText(heldOut, QUICK.evaluationCharacters!).texts);
+      assert.equal(again.ksrWord, result.after.ksrWord);
+    } finally {
+      await runtime.dispose();
+    }
+  });
+
+  it('writes nothing when the new model is not better (no training time: the same perplexity)', async () => {
+    const out = await newOut();
+    const result = await finetune(await tinyBaseModel(), await documentsOf(await writeWorkspace(3)), { ...QUICK, maxSeconds: 0, out });
+    assert.equal(result.kept, false);
+    assert.match(result.decision, /not kept/);
+    assert.deepEqual(await fs.readdir(path.dirname(out)), [], 'no model and no staging left');
+  });
+
+  it('cancelled mid-training: stops within a second, writes nothing, and leaves the previous model intact', async () => {
+    const base = await tinyBaseModel();
+    const out = await newOut();
+    await fs.cp(base, out, { recursive: true });
+    const before = await snapshot(out);
+    const controller = new AbortController();
+    let validations = 0, abortedAt = 0;
+    const run = finetune(base, await documentsOf(await writeWorkspace(5)), { ...QUICK, maxSeconds: 30, patience: 1000, out }, {
+      signal: controller.signal,
+      onValidation: () => {
+        if (++validations === 3) { abortedAt = performance.now(); controller.abort(); }
+      },
+    });
+    await assert.rejects(run, FinetuneCancelledError);
+    const stopMs = performance.now() - abortedAt;
+    console.log(`      stopped ${stopMs.toFixed(0)} ms after the abort`);
+    assert.ok(abortedAt > 0 && stopMs < 1000);
+    assert.deepEqual(await snapshot(out), before);
+    assert.deepEqual(await fs.readdir(path.dirname(out)), ['model'], 'no staging left');
+  });
+
+  it('an empty workspace, or one with a single usable file, ends with a clear error and no model', async () => {
+    const base = await tinyBaseModel();
+    const out = await newOut();
+    const empty = await fs.mkdtemp(path.join(os.tmpdir(), 'smart-compose-empty-'));
+    await fs.writeFile(path.join(empty, '.env'), 'API_TOKEN=abc\n');
+    await assert.rejects(finetune(base, await documentsOf(empty), { ...QUICK, out }), (e: Error) => e instanceof FinetuneInputError && /no usable text/.test(e.message));
+    await assert.rejects(finetune(base, (await documentsOf(await writeWorkspace(1))), { ...QUICK, out }), /needs at least two/);
+    assert.deepEqual(await fs.readdir(path.dirname(out)), []);
+  });
+
+  it('the CLI on an empty workspace: a clear message, a non-zero exit code, no model', async () => {
+    const out = await newOut();
+    const empty = await fs.mkdtemp(path.join(os.tmpdir(), 'smart-compose-empty-'));
+    const cli = path.join(__dirname, '..', '..', 'src', 'cli', 'main.js');
+    const failure = await promisify(execFile)(process.execPath, [cli, 'finetune', '--base', await tinyBaseModel(), '--workspace', empty, '--out', out, '--json'])
+      .then(() => undefined, (error: { code: number; stderr: string; stdout: string }) => error);
+    assert.ok(failure, 'the command fails');
+    assert.equal(failure.code, 1);
+    assert.match(failure.stderr, /no usable text in .*no model written/);
+    assert.equal(failure.stdout, '');
+    await assert.rejects(fs.stat(out));
+  });
+
+  it('holds out whole files, seeded, at least one, never all', () => {
+    const files = Array.from({ length: 10 }, (_, i) => `f${i}`);
+    const a = splitFiles(files, 0.2, 7);
+    assert.equal(a.heldOut.length, 2);
+    assert.deepEqual([...a.train, ...a.heldOut].sort(), [...files].sort());
+    assert.deepEqual(splitFiles(files, 0.2, 7), a);
+    assert.notDeepEqual(splitFiles(files, 0.2, 8).heldOut, a.heldOut);
+    assert.equal(splitFiles(['x', 'y'], 0.01, 1).heldOut.length, 1);
+    assert.equal(splitFiles(['x', 'y'], 0.99, 1).train.length, 1);
+  });
+
+  it('types an equal share of each held-out file, passing on what a short file leaves', () => {
+    const { texts, characters } = leadingText(['ab', 'x'.repeat(100), 'y'.repeat(100)], 20);
+    assert.deepEqual(texts, ['ab', 'x'.repeat(9), 'y'.repeat(9)]);
+    assert.equal(characters, 20);
+  });
+});
