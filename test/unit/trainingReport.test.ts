@@ -151,6 +151,8 @@ describe('fine-tuning report', () => {
     const same = figureRows({ perplexity: 50.001, ksr: 0.2104, ksrWord: 0.3, minConfidence: 0.3 }, { perplexity: 49.999, ksr: 0.2101, ksrWord: 0.29, minConfidence: 0.3 });
     assert.deepEqual(same.map((r) => [r.change, r.verdict]), [['0.0 points', 'same'], ['-1.0 points', 'worse'], ['0.00 (0.0%)', 'same'], ['0.00', 'neutral']]);
     const unknown = figureRows({ perplexity: Infinity, ksr: NaN, ksrWord: 0.3, minConfidence: 0.3 }, { perplexity: 40, ksr: 0.2, ksrWord: 0.3, minConfidence: NaN });
+    const large = figureRows({ perplexity: 11571010.05, ksr: 0.1, ksrWord: 0.1, minConfidence: 0.3 }, { perplexity: 4.21, ksr: 0.1, ksrWord: 0.1, minConfidence: 0.3 })[2];
+    assert.deepEqual([large.before, large.change], ['11,571,010.05', '-11,571,005.84 (-100.0%)']);
     assert.deepEqual(unknown.map((r) => [r.before, r.after, r.change]), [['n/a', '20.0%', 'n/a'], ['30.0%', '30.0%', '0.0 points'], ['n/a', '40.00', 'n/a'], ['0.30', 'n/a', 'n/a']]);
   });
 

@@ -88,7 +88,7 @@ export function figureRows(before: ReportHeldOutFigures, after: ReportHeldOutFig
     const row = { label: 'Perplexity (lower is better)', before: formatFixed(b, 2), after: formatFixed(a, 2) };
     if (!Number.isFinite(b) || !Number.isFinite(a) || b <= 0) return { ...row, change: NOT_A_NUMBER, verdict: 'neutral' };
     const relative = (a / b - 1) * 100;
-    return { ...row, change: `${signed((a - b).toFixed(2))} (${signed(relative.toFixed(1))}%)`, verdict: judge(row.before, row.after, a < b) };
+    return { ...row, change: `${signed(formatFixed(a - b, 2))} (${signed(relative.toFixed(1))}%)`, verdict: judge(row.before, row.after, a < b) };
   })();
   const gate = {
     label: 'Confidence gate chosen',
@@ -180,8 +180,9 @@ export function formatPercent(fraction: number): string {
   return Number.isFinite(fraction) ? `${(fraction * 100).toFixed(1)}%` : NOT_A_NUMBER;
 }
 
+/** With thousands separators: an untrained model's perplexity runs into the millions. */
 export function formatFixed(x: number, digits: number): string {
-  return Number.isFinite(x) ? x.toFixed(digits) : NOT_A_NUMBER;
+  return Number.isFinite(x) ? x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : NOT_A_NUMBER;
 }
 
 export function formatInteger(x: number): string {
@@ -199,7 +200,7 @@ export function plural(n: number, word: string): string {
 
 /** "+1.5", "-0.3", "0.0": a formatted difference with its sign, never "-0.0". */
 function signed(formatted: string): string {
-  if (Number(formatted) === 0) return formatted.replace(/^-/, '');
+  if (!/[1-9]/.test(formatted)) return formatted.replace(/^-/, '');
   return formatted.startsWith('-') ? formatted : `+${formatted}`;
 }
 
