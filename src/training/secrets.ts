@@ -92,7 +92,7 @@ const RULES: readonly SecretRule[] = [
     name: 'password in a URL',
     // The password goes; the scheme, user and host stay, so the URL still reads as one. A password may hold "@":
     // the greedy run stops at the last "@" before the host.
-    pattern: /\b([a-z][a-z0-9+.\-]*:\/\/)([^\s:@/]*):([^\s/]+)@(?=[^\s@/]+)/gi,
+    pattern: /(?<![a-z0-9+.\-])([a-z][a-z0-9+.\-]{0,31}:\/\/)([^\s:@/]*):([^\s/]+)@(?=[^\s@/]+)/gi,
     keep: (_match, scheme: string, user: string) => `${scheme}${user}@`,
   },
   { name: 'AWS access key id', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA)[A-Z0-9]{16}\b/g },
@@ -115,7 +115,8 @@ const RULES: readonly SecretRule[] = [
     // NAME=value, NAME := "value", "name": "value", name => 'value'. After "=" any value is a secret; after
     // ":" only a quoted one, since "Key: the idea is" is prose (the YAML form is the next rule). A call
     // (`token = getToken()`) is no value.
-    pattern: new RegExp(String.raw`(["'\x60]?)(${IDENTIFIER})\1([ \t]*(?::=|=>|\?=|=(?!=)|:)[ \t]*)(?:(${QUOTED})|([^\s"'\x60,;()\]}]+)(?=[\s"'\x60,;)\]}]|$))`, 'g'),
+    // A name starts where no name character precedes it: starting inside a long run would try every suffix.
+    pattern: new RegExp(String.raw`(?<![A-Za-z0-9_.\-])(["'\x60]?)(${IDENTIFIER})\1([ \t]*(?::=|=>|\?=|=(?!=)|:)[ \t]*)(?:(${QUOTED})|([^\s"'\x60,;()\]}]+)(?=[\s"'\x60,;)\]}]|$))`, 'g'),
     accept: (_match, _quote: string, name: string, operator: string, quoted: string | undefined) =>
       secretName(name) !== undefined && (quoted !== undefined ? quoted.length > 2 : !operator.includes(':') || operator.includes(':=')),
     keep: (_match, quote: string, name: string, operator: string, quoted: string | undefined) =>
