@@ -158,7 +158,8 @@ describe('ONNX export', () => {
     assert.deepEqual(after.weights, before.weights);
     assert.equal(after.training.seconds, 3);
     assert.deepEqual((await fs.readdir(directory)).sort(), [after.files.baseline.file, after.files.onnx.file, 'model.json', after.weights.file].sort());
-    assert.equal(printed.join(''), `${path.join(directory, after.files.onnx.file)} (${(after.files.onnx.bytes / 1e6).toFixed(2)} MB)\n`);
+    assert.equal(printed.join(''), `${path.join(directory, after.files.onnx.file)} (${(after.files.onnx.bytes / 1e6).toFixed(2)} MB), `
+      + `weights float32 (${(after.weights.bytes / 1e6).toFixed(2)} MB)\n`);
     const runtime = await createRuntime('onnx', directory);
     await runtime.dispose();
   });
