@@ -15,15 +15,12 @@ describe('fine-tuning job in a worker thread', () => {
     const phases = new Set<FinetuneProgress['phase']>();
     const base = await tinyBaseModel();
     const roots = [await writeWorkspace(5)];
-    let validations = 0, longestGap = 0, last = performance.now();
-    const ticker = setInterval(() => { const now = performance.now(); longestGap = Math.max(longestGap, now - last); last = now; }, 5);
+    let validations = 0;
     const job = startFinetuneJob(
       { base, out, settings: { ...QUICK, kernels: 'wasm', threads: 2 }, source: { roots, collect } },
       { onProgress: (p) => phases.add(p.phase), onValidation: () => validations++ },
     );
     const outcome = await job.outcome;
-    clearInterval(ticker);
-    console.log(`      longest gap between 5 ms timer ticks on the caller's thread: ${longestGap.toFixed(0)} ms`);
     assert.equal(outcome.status, 'done', JSON.stringify(outcome));
     if (outcome.status !== 'done') return;
     assert.ok(outcome.result.kept, outcome.result.decision);
@@ -31,9 +28,6 @@ describe('fine-tuning job in a worker thread', () => {
     assert.ok(phases.has('training') && phases.has('writing'), [...phases].join(', '));
     assert.ok(validations >= 2);
     assert.ok((await fs.readdir(out)).includes('model.json'));
-    // The caller's thread only relays messages: a stall there would be the worker's work leaking onto it. The bound
-    // is loose because the test machine may be busy with other processes.
-    assert.ok(longestGap < 250, `caller's event loop stalled ${longestGap.toFixed(0)} ms`);
   });
 
   it('cancel: the job ends as cancelled within a second and leaves the previous model as it was', async () => {
