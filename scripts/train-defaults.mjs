@@ -3,9 +3,10 @@
 // one kernel thread each, which on two cores finishes both sooner than one after the other with two threads.
 // Seeded, and stopped by a fixed share of an epoch rather than a time budget, so a rerun does the same work.
 // Each model is written to .cache/models/<arch> first, its weights rewritten in float16 (half the size to ship;
-// the ONNX export is made again from exactly those weights), and copied into media/models/<arch> when complete.
+// the ONNX export is made again from exactly those weights), and copied into media/models/<arch> when complete,
+// its Kneser-Ney baseline (for measuring only, and the same for both) into media/models/baseline.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const CORPUS = '.cache/corpus/train.txt';
@@ -20,9 +21,12 @@ const HYPERPARAMETERS = [
   '--valid-fraction', '0.004', '--validate-every', '1000',
   '--threads', '1', '--seed', '1',
 ];
-const ARCHITECTURES = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['lstm', 'gru'];
+// `-- --ship-only`: skip training and ship what .cache/models holds (after a run whose shipping step failed).
+const SHIP_ONLY = process.argv.includes('--ship-only');
+const NAMED = process.argv.slice(2).filter((a) => a !== '--ship-only');
+const ARCHITECTURES = NAMED.length > 0 ? NAMED : ['lstm', 'gru'];
 
-if (!existsSync(CORPUS)) {
+if (!SHIP_ONLY && !existsSync(CORPUS)) {
   console.error(`train:defaults: ${CORPUS} is missing; run \`npm run corpus\` first`);
   process.exit(1);
 }
@@ -41,24 +45,52 @@ function cli(arch, args) {
 
 async function trainOne(arch) {
   const out = join('.cache', 'models', arch);
-  await cli(arch, ['train', '--arch', arch, '--corpus', CORPUS, '--out', out, ...HYPERPARAMETERS]);
+  if (!SHIP_ONLY) await cli(arch, ['train', '--arch', arch, '--corpus', CORPUS, '--out', out, ...HYPERPARAMETERS]);
   await cli(arch, ['export', '--model', out, '--weights', 'float16']);
   return out;
 }
 
-/** Replaces media/models/<arch> by a complete copy: the old folder stays until the new one is in place. */
+const MODELS = join('media', 'models');
+/** The Kneser-Ney baseline is only for measuring: both models have the same one, kept once beside them. */
+const SHARED = 'baseline';
+
+/**
+ * Replaces media/models/<arch> by a complete copy, its baseline moved into media/models/baseline (its name is
+ * its checksum, so a file already there is the same file). The old folder stays until the new one is in place.
+ */
 function ship(arch, from) {
-  const target = join('media', 'models', arch);
+  const target = join(MODELS, arch);
   const staging = `${target}.new`;
   rmSync(staging, { recursive: true, force: true });
-  mkdirSync(join('media', 'models'), { recursive: true });
+  mkdirSync(join(MODELS, SHARED), { recursive: true });
   cpSync(from, staging, { recursive: true });
+  const manifestPath = join(staging, 'model.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  const baseline = manifest.files.baseline;
+  if (baseline) {
+    const shared = join(MODELS, SHARED, baseline.file);
+    if (!existsSync(shared)) renameSync(join(staging, baseline.file), shared);
+    else rmSync(join(staging, baseline.file));
+    baseline.file = `../${SHARED}/${baseline.file}`;
+    writeFileSync(manifestPath, JSON.stringify(manifest, null, 1) + '\n');
+  }
   rmSync(target, { recursive: true, force: true });
   renameSync(staging, target);
   console.error(`train:defaults: ${target} updated`);
 }
 
+/** Shared files that no shipped manifest names any more. */
+function removeUnusedShared() {
+  const used = new Set();
+  for (const arch of ['lstm', 'gru']) {
+    const manifestPath = join(MODELS, arch, 'model.json');
+    if (existsSync(manifestPath)) for (const entry of Object.values(JSON.parse(readFileSync(manifestPath, 'utf8')).files)) used.add(entry.file);
+  }
+  for (const name of readdirSync(join(MODELS, SHARED))) if (!used.has(`../${SHARED}/${name}`)) rmSync(join(MODELS, SHARED, name));
+}
+
 const results = await Promise.allSettled(ARCHITECTURES.map(async (arch) => ship(arch, await trainOne(arch))));
+removeUnusedShared();
 const failed = results.filter((r) => r.status === 'rejected');
 for (const failure of failed) console.error(`train:defaults: ${failure.reason.message}`);
 process.exit(failed.length > 0 ? 1 : 0);

@@ -23,6 +23,10 @@ export const MODEL_FORMAT_VERSION = 1;
 export const MANIFEST_FILE = 'model.json';
 
 export interface FileEntry {
+  /**
+   * The file's name in the model directory, or `../<folder>/<name>` for a file that sibling model directories
+   * share (the default LSTM and GRU share one Kneser-Ney baseline, as they share corpus and vocabulary).
+   */
   file: string;
   bytes: number;
   sha256: string;
@@ -249,6 +253,6 @@ function validateManifest(directory: string, raw: unknown): ModelManifest {
 
 function isFileEntry(x: unknown): x is FileEntry {
   const e = x as FileEntry;
-  return typeof e === 'object' && e !== null && typeof e.file === 'string' && /^[\w.-]+$/.test(e.file)
+  return typeof e === 'object' && e !== null && typeof e.file === 'string' && /^(\.\.\/[\w-]+\/)?[\w-][\w.-]*$/.test(e.file)
     && Number.isInteger(e.bytes) && typeof e.sha256 === 'string' && /^[0-9a-f]{64}$/.test(e.sha256);
 }

@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { typescriptKernels } from '../../src/model/kernels/typescriptKernels';
 import { createModel } from '../../src/model/languageModel';
-import { loadModel, MANIFEST_FILE, ModelFormatError, readManifest, saveModel } from '../../src/model/modelFiles';
+import { loadModel, MANIFEST_FILE, ModelFormatError, readManifest, readVerifiedFile, saveModel } from '../../src/model/modelFiles';
+import { sha256 } from '../../src/util/atomicWrite';
 import { countTokens, Vocabulary } from '../../src/model/vocabulary';
 
 const kernels = typescriptKernels();
@@ -54,6 +55,22 @@ describe('model directory', () => {
     let largest = 0;
     for (let i = 0; i < before.length; i++) largest = Math.max(largest, Math.abs(before[i] - model.params.values[i]) / Math.max(Math.abs(before[i]), 2 ** -14));
     assert.ok(largest > 0 && largest <= 2 ** -11, `relative rounding ${largest}`);
+  });
+
+  it('reads a file shared with sibling model directories, and refuses any other path out of the directory', async () => {
+    const { directory } = await savedModel();
+    const shared = path.join(path.dirname(directory), `shared-${path.basename(directory)}`);
+    await fs.mkdir(shared);
+    const data = Buffer.from('the baseline both models share');
+    await fs.writeFile(path.join(shared, 'baseline-0123456789abcdef.kn3'), data);
+    const entry = { file: `../${path.basename(shared)}/baseline-0123456789abcdef.kn3`, bytes: data.length, sha256: sha256(data) };
+    await editManifest(directory, (m) => { m.files = { baseline: entry }; });
+    const manifest = await readManifest(directory);
+    assert.deepEqual(Buffer.from(await readVerifiedFile(directory, manifest.files.baseline, 'baseline')), data);
+    for (const file of ['../../etc/passwd', '../a/../b', '/etc/passwd', '..', 'sub/dir.kn3']) {
+      await editManifest(directory, (m) => { m.files = { baseline: { ...entry, file } }; });
+      await assert.rejects(readManifest(directory), /bad entry for its baseline file/, file);
+    }
   });
 
   it('replaces a model without leaving files of the old one, and keeps the old one until the new manifest lands', async () => {
