@@ -63,7 +63,8 @@ export function describeModel(facts: ModelFacts): string {
   return `${formatBytes(facts.bytesOnDisk)} on disk · ${savings}`;
 }
 
-export type PickAction = { kind: 'model'; name: string } | { kind: 'toggle' };
+/** 'reset': back to the architecture's default, removing the workspace's trained model (after a confirmation). */
+export type PickAction = { kind: 'model'; name: string } | { kind: 'reset'; name: string } | { kind: 'toggle' };
 
 export interface PickItem {
   label: string;
@@ -73,19 +74,29 @@ export interface PickItem {
 }
 
 /**
- * The quick pick behind "Smart Compose: Choose Model" and the status bar item: one item per model (the chosen one
- * marked), then the toggle.
+ * The quick pick behind "Smart Compose: Choose Model" and the status bar item: one item per model (the one in use
+ * marked), then the toggle. An architecture with a model trained on this workspace (`trained`: its facts) gets it
+ * listed first; the trained model is the one in use for that architecture, and picking its default instead means
+ * resetting to it.
  */
-export function pickItems(options: readonly ModelOption[], facts: ReadonlyMap<string, ModelFacts>, chosen: string, enabled: boolean): PickItem[] {
-  const models: PickItem[] = options.map((option) => {
-    const about = facts.get(option.name);
+export function pickItems(
+  options: readonly ModelOption[], facts: ReadonlyMap<string, ModelFacts>, chosen: string, enabled: boolean,
+  trained: ReadonlyMap<string, ModelFacts> = new Map(),
+): PickItem[] {
+  const item = (label: string, about: ModelFacts | undefined, inUse: boolean, action: PickAction, note?: string): PickItem => {
     const shape = about?.vocabulary !== undefined ? `${about.hiddenSize} units, ${about.vocabulary.toLocaleString('en-US')} words` : undefined;
     return {
-      label: `${option.name === chosen ? '$(check)' : '$(blank)'} ${option.label}`,
-      description: [option.name === chosen ? 'in use' : undefined, shape].filter(Boolean).join(' · ') || undefined,
+      label: `${inUse ? '$(check)' : '$(blank)'} ${label}`,
+      description: [inUse ? 'in use' : undefined, note, shape].filter(Boolean).join(' · ') || undefined,
       detail: about ? describeModel(about) : undefined,
-      action: { kind: 'model', name: option.name },
+      action,
     };
+  };
+  const models = options.flatMap((option) => {
+    const mine = trained.get(option.name);
+    const byDefault = item(option.label, facts.get(option.name), option.name === chosen && !mine,
+      mine ? { kind: 'reset', name: option.name } : { kind: 'model', name: option.name }, mine ? 'default: picking it removes the trained model' : undefined);
+    return mine ? [item(`${option.label} (trained on this workspace)`, mine, option.name === chosen, { kind: 'model', name: option.name }), byDefault] : [byDefault];
   });
   const toggle: PickItem = {
     label: enabled ? '$(circle-slash) Turn Suggestions Off' : '$(sparkle) Turn Suggestions On',

@@ -9,6 +9,8 @@ export interface StatusBarState {
   /** The label of the model suggesting in its place, when the chosen one failed and its fallback loaded. */
   usedInstead?: string;
   saved: SavedCounts;
+  /** Percent done of a Train on Workspace run in progress. */
+  trainingPercent?: number;
 }
 
 export interface StatusBarView {
@@ -21,8 +23,9 @@ const plural = (n: number, one: string, many: string) => `${count(n)} ${n === 1 
 
 /** The status bar item's text (icon and model) and tooltip (state, keystrokes saved, what a click does). */
 export function statusBarView(state: StatusBarState): StatusBarView {
-  const { enabled, model, status, usedInstead, saved } = state;
-  const icon = !enabled ? '$(circle-slash)' : status === 'loading' ? '$(loading~spin)' : status === 'error' ? '$(error)' : usedInstead ? '$(warning)' : '$(sparkle)';
+  const { enabled, model, status, usedInstead, saved, trainingPercent } = state;
+  const training = trainingPercent !== undefined ? ` training ${trainingPercent}%` : '';
+  const icon = trainingPercent !== undefined ? '$(sync~spin)' : !enabled ? '$(circle-slash)' : status === 'loading' ? '$(loading~spin)' : status === 'error' ? '$(error)' : usedInstead ? '$(warning)' : '$(sparkle)';
   const shown = usedInstead ?? model;
   const condition = !enabled ? 'off'
     : status === 'idle' ? 'loads on first use'
@@ -30,9 +33,10 @@ export function statusBarView(state: StatusBarState): StatusBarView {
         : status;
   const tooltip = [
     `Smart Compose: ${shown} model, ${condition}.`,
+    ...(trainingPercent !== undefined ? [`Training on this workspace: ${trainingPercent}% (the current model suggests until the new one is ready).`] : []),
     `Keystrokes saved today: ${count(saved.today)} (${plural(saved.acceptsToday, 'accepted suggestion', 'accepted suggestions')}); ` +
       `overall: ${count(saved.total)} (${plural(saved.acceptsTotal, 'accepted suggestion', 'accepted suggestions')}). Counted on this machine only.`,
     'Click to choose the model or turn suggestions on or off.',
   ].join('\n');
-  return { text: `${icon} ${shown}`, tooltip };
+  return { text: `${icon} ${shown}${training}`, tooltip };
 }

@@ -50,4 +50,19 @@ describe('provider: the model quick pick', () => {
     assert.equal(items[0].detail, '2 KB on disk · saves 30.0% of keystrokes with Tab or word by word');
     assert.equal(pickItems(options, facts, 'lstm', false).at(-1)?.label, '$(sparkle) Turn Suggestions On');
   });
+
+  it('lists a model trained on this workspace first, in use for its architecture; its default then resets to it', () => {
+    const facts = new Map<string, ModelFacts>([['lstm', { bytesOnDisk: 2048 }], ['gru', { bytesOnDisk: 4096 }]]);
+    const trained = new Map<string, ModelFacts>([['lstm', { bytesOnDisk: 3072, ksr: 0.41, ksrWord: 0.52, vocabulary: 10_040, hiddenSize: 256 }]]);
+    const items = pickItems(options, facts, 'lstm', true, trained);
+    assert.deepEqual(items.map((item) => item.label), [
+      '$(check) LSTM (trained on this workspace)', '$(blank) LSTM', '$(blank) GRU', '$(circle-slash) Turn Suggestions Off',
+    ]);
+    assert.deepEqual(items.map((item) => item.action), [{ kind: 'model', name: 'lstm' }, { kind: 'reset', name: 'lstm' }, { kind: 'model', name: 'gru' }, { kind: 'toggle' }]);
+    assert.equal(items[0].description, 'in use · 256 units, 10,040 words');
+    assert.equal(items[0].detail, '3 KB on disk · saves 52.0% of keystrokes with Tab or word by word, 41.0% with Tab only');
+    assert.equal(items[1].description, 'default: picking it removes the trained model');
+    const otherChosen = pickItems(options, facts, 'gru', true, trained);
+    assert.deepEqual(otherChosen.slice(0, 3).map((item) => item.label), ['$(blank) LSTM (trained on this workspace)', '$(blank) LSTM', '$(check) GRU']);
+  });
 });

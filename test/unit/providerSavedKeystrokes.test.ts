@@ -59,4 +59,11 @@ describe('provider: keystrokes saved by accepted suggestions', () => {
     assert.equal(fallenBack.text, '$(warning) LSTM');
     assert.match(fallenBack.tooltip, /LSTM model, ready \(the Workspace model could not be loaded\)/);
   });
+
+  it('while training, the status bar item says how far it is', () => {
+    const saved = { day: '2026-12-01', today: 0, total: 0, acceptsToday: 0, acceptsTotal: 0 };
+    const view = statusBarView({ enabled: true, model: 'LSTM', status: 'ready', saved, trainingPercent: 42 });
+    assert.equal(view.text, '$(sync~spin) LSTM training 42%');
+    assert.match(view.tooltip, /Training on this workspace: 42%/);
+  });
 });
