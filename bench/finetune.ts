@@ -1,0 +1,91 @@
+/**
+ * npm run bench:finetune -- [--base DIR] [--words N] [--max-seconds S] [--json]
+ *
+ * The Train on Workspace figure of issue 6: a workspace of about 200k words of technical documentation in about
+ * two hundred Markdown files (the READMEs and docs of the npm packages that package-lock.json pins, copied into
+ * .cache/bench-finetune/workspace, the same files on every machine with the same lock), fine-tuned from the
+ * shipped LSTM by the very command the extension's worker runs (`finetune`), timed wall clock. The reference is
+ * the base model measured on the same held-out files in the same run (the "before" figures).
+ */
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { Command } from 'commander';
+
+const WORKSPACE = path.join('.cache', 'bench-finetune', 'workspace');
+const OUT = path.join('.cache', 'bench-finetune', 'model');
+const MIN_FILE_WORDS = 150;
+
+async function markdownFiles(directory: string, depth: number): Promise<string[]> {
+  const entries = await fs.readdir(directory, { withFileTypes: true }).catch(() => []);
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const files: string[] = [];
+  for (const entry of entries) {
+    const full = path.join(directory, entry.name);
+    if (entry.isFile() && /\.md$/i.test(entry.name) && !/^(license|licence|changelog|history|changes|contributing|code_of_conduct|security)/i.test(entry.name)) files.push(full);
+    else if (entry.isDirectory() && depth > 0 && (entry.name === 'docs' || entry.name === 'doc')) files.push(...(await markdownFiles(full, depth - 1)));
+  }
+  return files;
+}
+
+/** Copies documentation of the locked packages, package by package in name order, until `words` is reached. */
+async function buildWorkspace(words: number): Promise<{ files: number; words: number }> {
+  const lock = JSON.parse(await fs.readFile('package-lock.json', 'utf8')) as { packages: Record<string, unknown> };
+  const packages = Object.keys(lock.packages).filter((p) => p.startsWith('node_modules/') && !p.slice(13).includes('node_modules/')).sort();
+  await fs.rm(WORKSPACE, { recursive: true, force: true });
+  await fs.mkdir(WORKSPACE, { recursive: true });
+  let total = 0, files = 0;
+  for (const pkg of packages) {
+    for (const file of await markdownFiles(pkg, 1)) {
+      const text = await fs.readFile(file, 'utf8');
+      const count = text.split(/\s+/).filter(Boolean).length;
+      if (count < MIN_FILE_WORDS) continue;
+      await fs.writeFile(path.join(WORKSPACE, path.relative('node_modules', file).replace(/[\\/]/g, '__')), text);
+      total += count;
+      files++;
+      if (total >= words) return { files, words: total };
+    }
+  }
+  return { files, words: total };
+}
+
+function finetune(base: string, maxSeconds: number): Promise<{ seconds: number; result: Record<string, unknown> }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const args = ['dist/cli.js', 'finetune', '--base', base, '--workspace', WORKSPACE, '--out', OUT, '--max-seconds', String(maxSeconds), '--json'];
+    const child = execFile(process.execPath, args, { maxBuffer: 1 << 26 }, (error, stdout) => {
+      if (error) return reject(error);
+      resolve({ seconds: (performance.now() - started) / 1000, result: JSON.parse(stdout.trim().split('\n').pop()!) });
+    });
+    child.stderr?.pipe(process.stderr);
+  });
+}
+
+async function main(): Promise<void> {
+  const o = new Command()
+    .option('--base <dir>', 'model to fine-tune', path.join('media', 'models', 'lstm'))
+    .option('--words <n>', 'words of documentation in the workspace', Number, 200_000)
+    .option('--max-seconds <s>', 'training budget given to finetune', Number, 120)
+    .option('--json', 'print one JSON line last')
+    .parse(process.argv)
+    .opts<{ base: string; words: number; maxSeconds: number; json?: boolean }>();
+  const workspace = await buildWorkspace(o.words);
+  process.stderr.write(`bench:finetune: workspace of ${workspace.files} files, ${workspace.words} words in ${WORKSPACE}\n`);
+  await fs.rm(OUT, { recursive: true, force: true });
+  const { seconds, result } = await finetune(o.base, o.maxSeconds);
+  const before = result.before as { ksr: number; ksr_word: number; perplexity: number };
+  const after = result.after as { ksr: number; ksr_word: number; perplexity: number };
+  const points = (x: number) => (x * 100).toFixed(1);
+  process.stdout.write(`fine-tuning ${o.base} on ${workspace.files} files (${workspace.words} words): ${seconds.toFixed(1)} s wall clock, kept: ${String(result.kept)}\n`);
+  process.stdout.write(`held-out ksr ${points(before.ksr)}% -> ${points(after.ksr)}% (${points(after.ksr - before.ksr)} points), `
+    + `ksr_word ${points(before.ksr_word)}% -> ${points(after.ksr_word)}%, perplexity ${before.perplexity.toFixed(1)} -> ${after.perplexity.toFixed(1)}\n`);
+  if (o.json) {
+    process.stdout.write(JSON.stringify({ wall_seconds: Number(seconds.toFixed(1)), files: workspace.files, words: workspace.words, before, after,
+      ksr_gain_points: Number(points(after.ksr - before.ksr)), ksr_word_gain_points: Number(points(after.ksr_word - before.ksr_word)), finetune: result }) + '\n');
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:finetune: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
