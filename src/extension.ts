@@ -1,6 +1,7 @@
 // The VS Code extension's entry point (bundled by esbuild to dist/extension.js): the "Smart Compose" log, the
-// inline-completion provider over the suggestion engine, its settings, the commands (toggle, choose model, show log),
-// the status bar item and the count of keystrokes saved.
+// inline-completion provider over the suggestion engine, its settings, the commands (toggle, choose model, show log,
+// train on workspace, cancel training, show training report, reset to default model), the status bar item and the
+// count of keystrokes saved.
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { RuntimeKind } from './inference/runtime';
@@ -11,6 +12,9 @@ import { loadWithFallback, ModelChoice, ModelSlot, ModelStatus } from './provide
 import { directoryWithOnnx } from './provider/onnxExportCache';
 import { SavedCounts, SavedKeystrokes } from './provider/savedKeystrokes';
 import { statusBarView } from './provider/statusBar';
+import { registerTrainingCommands, TrainingRecord } from './provider/trainingCommands';
+import { isTrainedChoice, preferredModel, WorkspaceModels } from './provider/workspaceModels';
+import type { FinetuneSettings } from './training/finetune';
 
 let log: vscode.LogOutputChannel | undefined;
 
@@ -25,13 +29,17 @@ export interface ShownQuickPick {
 
 /**
  * What activate() returns in test mode only: the provider's recent answers, newest last, load failures shown, the
- * model quick picks shown, and the keystrokes saved.
+ * model quick picks shown, the keystrokes saved, what training showed; fine-tuning settings for the next runs (a
+ * tiny model's budget), and the answers the next modal confirmations get (the tests cannot click a dialog).
  */
 export interface SmartComposeTestApi {
   answers: readonly Answer[];
   failures: readonly string[];
   quickPicks: readonly ShownQuickPick[];
   savedKeystrokes(): SavedCounts;
+  training: TrainingRecord;
+  setTrainingSettings(settings: Partial<FinetuneSettings>): void;
+  confirmations: string[];
 }
 
 /** Shows the quick pick and resolves with the accepted item (undefined when dismissed), recording what it shows. */
@@ -84,14 +92,15 @@ export function activate(context: vscode.ExtensionContext): SmartComposeTestApi 
     { name: 'gru', label: 'GRU', directory: join(modelsRoot, 'gru') },
   ];
   const labelOf = (name: string) => defaultModels.find((option) => option.name === name)?.label ?? name;
+  // Train on Workspace keeps its models in this workspace's storage (none without a folder or workspace open).
+  const workspaceModels = context.storageUri ? new WorkspaceModels(context.storageUri.fsPath) : undefined;
   const modelChoice = (): ModelChoice => {
     const config = vscode.workspace.getConfiguration('smartCompose');
     const chosen = defaultModels.find((option) => option.name === config.get<string>('model')) ?? defaultModels[0];
     const runtime: RuntimeKind = config.get<string>('runtime') === 'typescript' ? 'typescript' : 'onnx';
-    // The default of the chosen architecture stands in for a chosen model that cannot be loaded (for the defaults
-    // themselves it is the same directory, so a broken default is reported and nothing stands in).
-    return { name: chosen.name, directory: chosen.directory, runtime, fallback: { name: chosen.name, directory: chosen.directory } };
+    return preferredModel(chosen, runtime, workspaceModels?.has(chosen.name) ? workspaceModels.directory(chosen.name) : undefined);
   };
+  const modelLabel = (choice: ModelChoice) => `${labelOf(choice.name)}${isTrainedChoice(choice) ? ' (workspace)' : ''}`;
 
   const savedKeystrokes = new SavedKeystrokes(context.globalState);
   const statusItem = vscode.window.createStatusBarItem('smartCompose.status', vscode.StatusBarAlignment.Right, 100);
@@ -100,13 +109,15 @@ export function activate(context: vscode.ExtensionContext): SmartComposeTestApi 
   context.subscriptions.push(statusItem);
   let modelStatus: ModelStatus = 'idle';
   let usedInstead: string | undefined;
+  let trainingPercent: number | undefined;
   const showStatus = (): void => {
     const view = statusBarView({
       enabled: vscode.workspace.getConfiguration('smartCompose').get<boolean>('enable', true),
-      model: labelOf(modelChoice().name),
+      model: modelLabel(modelChoice()),
       status: modelStatus,
       usedInstead,
       saved: savedKeystrokes.counts(),
+      trainingPercent,
     });
     statusItem.text = view.text;
     statusItem.tooltip = view.tooltip;
@@ -144,8 +155,8 @@ export function activate(context: vscode.ExtensionContext): SmartComposeTestApi 
       channel.error(`cannot load the ${choice.name} model: ${message}`);
       if (fallbackError !== undefined) channel.error(`nor its fallback: ${reason(fallbackError)}`);
       const notice = instead
-        ? vscode.window.showWarningMessage(`Smart Compose: the ${labelOf(choice.name)} model cannot be loaded, so the default ${labelOf(instead.name)} model suggests instead. ${message}`, 'Show Log')
-        : vscode.window.showErrorMessage(`Smart Compose: the ${labelOf(choice.name)} model cannot be loaded, so there are no suggestions. ${message}`, 'Show Log');
+        ? vscode.window.showWarningMessage(`Smart Compose: the ${modelLabel(choice)} model cannot be loaded, so the default ${labelOf(instead.name)} model suggests instead. ${message}`, 'Show Log')
+        : vscode.window.showErrorMessage(`Smart Compose: the ${modelLabel(choice)} model cannot be loaded, so there are no suggestions. ${message}`, 'Show Log');
       void notice.then((action) => {
         if (action === 'Show Log') channel.show(true);
       });
@@ -187,11 +198,16 @@ export function activate(context: vscode.ExtensionContext): SmartComposeTestApi 
     vscode.commands.registerCommand('smartCompose.chooseModel', async () => {
       const config = vscode.workspace.getConfiguration('smartCompose');
       const facts = new Map<string, ModelFacts>();
-      for (const option of defaultModels) facts.set(option.name, await readModelFacts(option.directory));
-      const items = pickItems(defaultModels, facts, modelChoice().name, config.get<boolean>('enable', true));
+      const trained = new Map<string, ModelFacts>();
+      for (const option of defaultModels) {
+        facts.set(option.name, await readModelFacts(option.directory));
+        if (workspaceModels?.has(option.name)) trained.set(option.name, await readModelFacts(workspaceModels.directory(option.name)));
+      }
+      const items = pickItems(defaultModels, facts, modelChoice().name, config.get<boolean>('enable', true), trained);
       const picked = await showPick(items, 'Smart Compose: Choose Model', quickPicks);
       if (picked?.action.kind === 'toggle') await vscode.commands.executeCommand('smartCompose.toggle');
-      if (picked?.action.kind === 'model' && picked.action.name !== modelChoice().name) {
+      if (picked?.action.kind === 'reset' && !(await vscode.commands.executeCommand<boolean>('smartCompose.resetModel', picked.action.name))) return;
+      if (picked && picked.action.kind !== 'toggle' && picked.action.name !== modelChoice().name) {
         await config.update('model', picked.action.name, vscode.ConfigurationTarget.Global);
         channel.info(`model ${picked.action.name} chosen`);
       }
@@ -203,6 +219,34 @@ export function activate(context: vscode.ExtensionContext): SmartComposeTestApi 
       showStatus();
     }),
   );
+
+  const testMode = context.extensionMode === vscode.ExtensionMode.Test;
+  const training: TrainingRecord = { progress: [], ends: [], reportsShown: [] };
+  let finetuneSettings: Partial<FinetuneSettings> = {};
+  const confirmations: string[] = [];
+  context.subscriptions.push(...registerTrainingCommands({
+    log: channel,
+    workspaceModels,
+    modelChoice,
+    modelLabel,
+    labelOf,
+    modelsChanged: () => {
+      models.release();
+      controller.reset();
+      showStatus();
+    },
+    showTrainingPercent: (percent) => {
+      if (percent === trainingPercent) return;
+      trainingPercent = percent;
+      showStatus();
+    },
+    confirm: async (message, action) => {
+      if (testMode && confirmations.length > 0) return confirmations.shift() === action;
+      return (await vscode.window.showWarningMessage(`Smart Compose: ${message}`, { modal: true }, action)) === action;
+    },
+    finetuneSettings: () => finetuneSettings,
+    record: training,
+  }));
   showStatus();
 
   const version = (context.extension.packageJSON as { version?: unknown }).version;
@@ -213,8 +257,11 @@ export function activate(context: vscode.ExtensionContext): SmartComposeTestApi 
   );
   if (modelsOverride) channel.info(`models come from SMART_COMPOSE_MODELS_DIR=${modelsOverride}`);
   channel.info(`extension host memory: ${memoryLine()}`);
-  return context.extensionMode === vscode.ExtensionMode.Test
-    ? { answers, failures, quickPicks, savedKeystrokes: () => savedKeystrokes.counts() }
+  return testMode
+    ? {
+      answers, failures, quickPicks, savedKeystrokes: () => savedKeystrokes.counts(),
+      training, setTrainingSettings: (settings) => { finetuneSettings = { ...settings }; }, confirmations,
+    }
     : undefined;
 }
 

@@ -4,6 +4,8 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { SmartComposeTestApi } from '../../../src/extension';
+import type { Answer } from '../../../src/provider/inlineProvider';
 
 export const EXTENSION_ID = 'smart-compose.smart-compose';
 
@@ -102,6 +104,25 @@ export async function runUntilTextChanges(document: vscode.TextDocument, command
       return after !== before ? after : undefined;
     },
     { timeout, interval: 50, message: `${command} to change ${document.uri.fsPath}` },
+  );
+}
+
+/** Triggers inline suggestions and waits for the provider's answer at the cursor that satisfies `accept`. */
+export async function answerAt(api: SmartComposeTestApi, editor: vscode.TextEditor, accept: (answer: Answer) => boolean, message: string): Promise<Answer> {
+  const document = editor.document.uri.toString();
+  const cursor = editor.selection.active;
+  // Asked again every second: a request VS Code cancels (it overtook or was overtaken by one typed) answers
+  // nothing, and VS Code does not ask again by itself while the cursor rests.
+  let lastTrigger = 0;
+  return waitFor(
+    async () => {
+      if (Date.now() - lastTrigger > 1000) {
+        lastTrigger = Date.now();
+        await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      }
+      return api.answers.find((a) => a.document === document && a.line === cursor.line && a.character === cursor.character && accept(a));
+    },
+    { timeout: 15_000, message },
   );
 }
 

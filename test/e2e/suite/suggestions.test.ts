@@ -10,6 +10,7 @@ import type { SmartComposeTestApi } from '../../../src/extension';
 import type { Answer } from '../../../src/provider/inlineProvider';
 import {
   activateExtension,
+  answerAt,
   openFixture,
   putCursorAtEndOfLine,
   revertAndCloseAllEditors,
@@ -31,24 +32,7 @@ describe('suggestions from the model (real provider)', () => {
   beforeEach(revertAndCloseAllEditors);
   afterEach(revertAndCloseAllEditors);
 
-  /** Triggers inline suggestions and waits for the provider's answer at the cursor that satisfies `accept`. */
-  async function answerAtCursor(editor: vscode.TextEditor, accept: (answer: Answer) => boolean, message: string): Promise<Answer> {
-    const document = editor.document.uri.toString();
-    const cursor = editor.selection.active;
-    // Asked again every second: a request VS Code cancels (it overtook or was overtaken by one typed) answers
-    // nothing, and VS Code does not ask again by itself while the cursor rests.
-    let lastTrigger = 0;
-    return waitFor(
-      async () => {
-        if (Date.now() - lastTrigger > 1000) {
-          lastTrigger = Date.now();
-          await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-        }
-        return api.answers.find((a) => a.document === document && a.line === cursor.line && a.character === cursor.character && accept(a));
-      },
-      { timeout: 15_000, message },
-    );
-  }
+  const answerAtCursor = (editor: vscode.TextEditor, accept: (answer: Answer) => boolean, message: string) => answerAt(api, editor, accept, message);
 
   const cursorLineText = (editor: vscode.TextEditor) => editor.document.lineAt(editor.selection.active.line).text;
 
