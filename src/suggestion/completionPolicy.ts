@@ -172,6 +172,7 @@ async function searchContinuations<S>(
   const results = new Map<number, Continuation[]>(firstIds.map((id) => [id, [{ text: '', logProb: 0 }]]));
   const live = firstIds.filter((id) => table.roles[id] !== TokenRole.SentenceEnd);
   if (live.length === 0 || options.maxWords === 0) return results;
+  const logGate = Math.log(options.minConfidence);
   let step = await predictor.stepMany(live.map(() => state), live);
   if (isStale()) return undefined;
   let beams: Beam<S>[] = live.map((id, i) => ({
@@ -200,7 +201,9 @@ async function searchContinuations<S>(
       extended.push(...candidates.slice(0, options.beamWidth));
     }
     for (const beam of extended) results.get(beam.first)!.push({ text: beam.text, logProb: beam.logProb });
-    const next = extended.filter((b) => !b.ends && b.words < options.maxWords);
+    // A continuation less likely than the gate cannot be shown behind any first word (whose probability is at
+    // most 1), and neither can anything longer: such beams stop here. The answer stays the same, the work shrinks.
+    const next = extended.filter((b) => !b.ends && b.words < options.maxWords && b.logProb >= logGate);
     if (next.length === 0) break;
     step = await predictor.stepMany(next.map((b) => b.state), next.map((b) => b.token));
     if (isStale()) return undefined;
