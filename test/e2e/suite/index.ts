@@ -3,8 +3,12 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Mocha from 'mocha';
+import * as vscode from 'vscode';
 
-export function run(): Promise<void> {
+export async function run(): Promise<void> {
+  // VS Code for the web saves after a delay by default: text a test types would reach the fixture's files on disk
+  // (where Train on Workspace reads them) and survive the revert between tests.
+  await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Global);
   const mocha = new Mocha({
     ui: 'bdd',
     color: false,

@@ -5,10 +5,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { SmartComposeTestApi } from '../../../src/extension';
-import type { Answer } from '../../../src/provider/inlineProvider';
 import type { FinetuneSettings } from '../../../src/training/finetune';
 import {
-  activateExtension, answerAt, EXTENSION_ID, openFixture, putCursorAtEndOfLine, revertAndCloseAllEditors, runUntilTextChanges, screenshot, typeText, waitFor,
+  activateExtension, answerAt, answeringModel, EXTENSION_ID, openFixture, putCursorAtEndOfLine, revertAndCloseAllEditors, runUntilTextChanges, screenshot, typeText, waitFor,
 } from './helpers';
 
 const TINY_RUN: Partial<FinetuneSettings> = {
@@ -29,35 +28,32 @@ describe('Train on Workspace (real provider, tiny models)', function () {
     const exports = (await activateExtension()).exports as SmartComposeTestApi | undefined;
     assert.ok(exports?.training, 'activate() returns the test hook in test mode');
     api = exports;
-    // VS Code for the web saves after a delay by default: what the tests type would reach the disk, where training
-    // reads it, and survive the revert between tests.
-    await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Global);
   });
 
   beforeEach(revertAndCloseAllEditors);
   afterEach(revertAndCloseAllEditors);
   after(async () => {
-    await vscode.workspace.getConfiguration('files').update('autoSave', undefined, vscode.ConfigurationTarget.Global);
     api.setTrainingSettings({});
     api.confirmations.push('Reset');
     await vscode.commands.executeCommand('smartCompose.resetModel');
   });
 
   /**
-   * A suggestion of the engine after `context` typed on story.md's empty line, asked anew (not an answer from before),
-   * and accepted with Tab: as a user would, and so that the suggestions typed over on the way do not raise the
-   * back-off gate for the next call.
+   * The suggestion after `context` typed on story.md's empty line, asked anew (not an answer from before), and the
+   * model that made it; accepted with Tab, as a user would, and so that the suggestions typed over on the way do not
+   * raise the back-off gate for the next call.
    */
-  async function suggestionAfter(context: string): Promise<Answer> {
+  async function suggestionAfter(context: string): Promise<{ text: string; model?: string }> {
     const earlier = new Set(api.answers);
     const editor = await openFixture('story.md');
     putCursorAtEndOfLine(editor, 1);
     await typeText(context);
     const answer = await answerAt(api, editor, (a) => !earlier.has(a) && a.text !== '', `a suggestion after "${context}"`);
+    const model = answeringModel(api, answer, earlier);
     await runUntilTextChanges(editor.document, 'editor.action.inlineSuggest.commit');
     assert.equal(editor.document.lineAt(1).text, `${context}${answer.text}`);
     await revertAndCloseAllEditors();
-    return answer;
+    return { text: answer.text, model };
   }
 
   it('contributes the training commands; cancel only while training, train only in a trusted workspace on disk', async () => {
