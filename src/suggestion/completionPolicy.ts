@@ -41,8 +41,20 @@ interface Continuation {
   logProb: number;
 }
 
-/** Continuations already searched behind each first word, valid while the context stays the same. */
-export type ContinuationMemo = Map<number, Continuation[]>;
+/** What a search behind the first words found, valid while the context stays the same. */
+export interface ContinuationMemo<S> {
+  /** Continuations behind each first word (by its id). */
+  continuations: Map<number, Continuation[]>;
+  /**
+   * The state and next-token distribution after each first word: when the writer goes on to type that word,
+   * the engine takes them from here instead of running the model on it again.
+   */
+  after: Map<number, { state: S; logProbs: Float32Array }>;
+}
+
+export function emptyMemo<S>(): ContinuationMemo<S> {
+  return { continuations: new Map(), after: new Map() };
+}
 
 interface Beam<S> {
   text: string;
@@ -69,21 +81,21 @@ export async function completeAtCursor<S>(
   table: VocabularyTable,
   context: CompletionContext<S>,
   options: PolicyOptions,
-  memo: ContinuationMemo,
+  memo: ContinuationMemo<S>,
   isStale: () => boolean,
 ): Promise<Suggestion | undefined> {
   const firsts = firstCandidates(table, context, options.firstCandidates);
   if (firsts.length === 0) return undefined;
-  const missing = firsts.filter((f) => !memo.has(f.id) && f.probability >= options.minConfidence);
+  const missing = firsts.filter((f) => !memo.continuations.has(f.id) && f.probability >= options.minConfidence);
   if (missing.length > 0) {
-    const found = await searchContinuations(predictor, table, context.state, missing.map((f) => f.id), options, isStale);
+    const found = await searchContinuations(predictor, table, context.state, missing.map((f) => f.id), options, memo.after, isStale);
     if (!found) return undefined;
-    for (const [id, continuations] of found) memo.set(id, continuations);
+    for (const [id, continuations] of found) memo.continuations.set(id, continuations);
   }
   let best: Suggestion | undefined;
   let bestGain = 0;
   for (const first of firsts) {
-    for (const continuation of memo.get(first.id) ?? []) {
+    for (const continuation of memo.continuations.get(first.id) ?? []) {
       const text = first.text + continuation.text;
       const probability = first.probability * Math.exp(continuation.logProb);
       const gain = probability * (text.length - 1);
@@ -158,7 +170,8 @@ function wordCompletions<S>(table: VocabularyTable, { logProbs, prefix }: Comple
 
 /**
  * Beam search behind each first word, all first words' beams batched into one model call per step.
- * Returns every prefix of every beam (the first word alone included, as the empty continuation).
+ * Returns every prefix of every beam (the first word alone included, as the empty continuation); the states
+ * after the first words go into `after`.
  */
 async function searchContinuations<S>(
   predictor: Predictor<S>,
@@ -166,6 +179,7 @@ async function searchContinuations<S>(
   state: S,
   firstIds: number[],
   options: PolicyOptions,
+  after: ContinuationMemo<S>['after'],
   isStale: () => boolean,
 ): Promise<Map<number, Continuation[]> | undefined> {
   const V = predictor.vocabSize;
@@ -175,6 +189,8 @@ async function searchContinuations<S>(
   const logGate = Math.log(options.minConfidence);
   let step = await predictor.stepMany(live.map(() => state), live);
   if (isStale()) return undefined;
+  // Copied: the runtime may reuse its output buffer in the next call, and these are kept across keystrokes.
+  live.forEach((id, i) => after.set(id, { state: step.states[i], logProbs: step.logProbs.slice(i * V, (i + 1) * V) }));
   let beams: Beam<S>[] = live.map((id, i) => ({
     text: '', logProb: 0, lastWord: table.word(id), words: 0, state: step.states[i], row: step.logProbs.subarray(i * V, (i + 1) * V), first: id,
   }));

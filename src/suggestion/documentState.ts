@@ -1,5 +1,5 @@
 import { Vocabulary } from '../model/vocabulary';
-import { ContinuationMemo } from './completionPolicy';
+import { ContinuationMemo, emptyMemo } from './completionPolicy';
 import { IncrementalTokenizer } from './incrementalTokenizer';
 
 /**
@@ -20,8 +20,8 @@ export class DocumentState<S> {
   readonly checkpoints = new Map<number, S>();
   /** State and next-token distribution after the whole context. */
   last: { length: number; state: S; logProbs: Float32Array } | undefined;
-  /** Continuations searched for the current context. */
-  memo: ContinuationMemo = new Map();
+  /** Continuations searched for the current context, and the states after its likeliest next words. */
+  memo: ContinuationMemo<S> = emptyMemo();
   /** Bumped by every request; a request that finds it changed after an await has been overtaken. */
   generation = 0;
 
@@ -33,7 +33,7 @@ export class DocumentState<S> {
   invalidateFrom(position: number): void {
     for (const p of this.checkpoints.keys()) if (p > position) this.checkpoints.delete(p);
     if (this.last && this.last.length > position) this.last = undefined;
-    this.memo = new Map();
+    this.memo = emptyMemo();
   }
 }
 

@@ -97,9 +97,17 @@ export class SuggestionEngine<S> implements Suggester {
     let same = 0;
     const old = document.context;
     while (same < old.length && same < context.length && old[same] === context[same]) same++;
+    // The writer typed one more word after the context: if the last search ran the model on that very word
+    // (one of its likeliest next words), its state is the one after it.
+    const searched = same === old.length && context.length === old.length + 1 && document.last?.length === old.length
+      ? document.memo.after.get(context[old.length]) : undefined;
     if (same < old.length || same < context.length) {
       document.invalidateFrom(same);
       document.context = context;
+    }
+    if (searched) {
+      document.last = { length: context.length, ...searched };
+      if (context.length % CHECKPOINT_EVERY === 0) document.checkpoints.set(context.length, searched.state);
     }
     if (document.last && document.last.length === context.length) return document.last;
 

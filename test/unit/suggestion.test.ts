@@ -106,6 +106,22 @@ describe('suggestion engine (through the Kneser-Ney predictor)', () => {
     }
   });
 
+  it('reads a word the writer types from the search that predicted it, with no model call, and suggests the same', async () => {
+    const { engine, vocabulary } = trigramEngine(0.05);
+    const predictor = (engine as unknown as { predictor: KneserNeyPredictor }).predictor;
+    let advanced = 0;
+    const advance = predictor.advance.bind(predictor);
+    predictor.advance = (state, tokens) => { advanced++; return advance(state, tokens); };
+    const text = 'The dog bit the man. The man ran home. The dog';
+    for (let i = 1; i <= text.length; i++) {
+      const warm = await engine.suggest({ document: 'typed', textBeforeCursor: text.slice(0, i) });
+      const cold = await trigramEngine(0.05).engine.suggest({ document: 'cold', textBeforeCursor: text.slice(0, i) });
+      assert.equal(warm, cold, text.slice(0, i));
+    }
+    const words = text.split(' ').length + text.split('.').length - 1;
+    assert.ok(advanced < words / 2, `${advanced} model runs for ${words} words and full stops typed (vocabulary ${vocabulary.size})`);
+  });
+
   it('handles a 5 MB single-line buffer, binary junk, CJK and emoji without error', async () => {
     const { engine } = trigramEngine();
     const huge = 'x'.repeat(5 * 2 ** 20);
