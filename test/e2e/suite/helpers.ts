@@ -91,6 +91,23 @@ export async function typeText(text: string, delayMs = 0): Promise<void> {
 }
 
 /**
+ * Puts all of `text` but its last character at the cursor in one edit, then types that character. Typed one by
+ * one at machine speed, a sentence would show and type over a suggestion at many keystrokes, and the provider's
+ * back-off (it raises the confidence gate after three suggestions in a row typed over) would then hide the very
+ * suggestion a test waits for.
+ */
+export async function pasteThenType(editor: vscode.TextEditor, text: string): Promise<void> {
+  const head = text.slice(0, -1);
+  if (head) {
+    const at = editor.selection.active;
+    await editor.edit((edit) => edit.insert(at, head));
+    const end = editor.document.positionAt(editor.document.offsetAt(at) + head.length);
+    editor.selection = new vscode.Selection(end, end);
+  }
+  await typeText(text.slice(-1));
+}
+
+/**
  * Runs an inline-suggestion command (commit, acceptNextWord, ...) until the document's text changes: the ghost
  * text can become visible a moment after the provider answered, and before that the command does nothing.
  * Returns the document's new text.

@@ -62,7 +62,9 @@ describe('suggestions from the model (real provider)', () => {
     const editor = await openFixture('story.md');
     putCursorAtEndOfLine(editor, 1);
     await typeText('The dog bit the ');
-    await answerAtCursor(editor, (a) => a.text === 'man in the park', 'the suggestion "man in the park"');
+    // Typed through from the ghost text shown at "The dog bit the" (" man in the park"), or the model's own answer
+    // after the space when the space came first ("man in the park."): one word is accepted either way.
+    await answerAtCursor(editor, (a) => a.text.startsWith('man in the park'), 'the suggestion "man in the park"');
     await runUntilTextChanges(editor.document, 'editor.action.inlineSuggest.acceptNextWord');
     assert.equal(cursorLineText(editor), 'The dog bit the man');
   });
