@@ -19,6 +19,7 @@ export async function runExport(o: ExportCommandOptions): Promise<void> {
   // Exporting only copies parameters: the reference kernels load them without compiling any wasm.
   const { manifest, model, vocabulary } = await loadModel(o.model, typescriptKernels());
   const weightsDtype = o.weights ?? manifest.weights.dtype;
+  // Rounded here, before exportOnnx below reads the values, so that the ONNX file holds exactly the stored weights.
   if (weightsDtype === 'float16') roundToFloat16(model.params.values);
   const saved = await saveModel(o.model, model, vocabulary, {
     weightsDtype,
