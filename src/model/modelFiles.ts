@@ -178,10 +178,10 @@ export async function loadModel(directory: string, kernels: Kernels): Promise<Lo
   if (bytes.length !== model.params.size * width) {
     throw new ModelFormatError(directory, `weights hold ${bytes.length / width} numbers but the architecture needs ${model.params.size}`);
   }
-  // A copy, because a file's bytes need not be aligned for a typed-array view.
-  const aligned = bytes.slice();
-  if (width === 2) fromFloat16(new Uint16Array(aligned.buffer, 0, model.params.size), model.params.values);
-  else model.params.values.set(new Float32Array(aligned.buffer, 0, model.params.size));
+  // A typed-array view needs its offset aligned to the element size; only a misaligned read is copied first.
+  const aligned = bytes.byteOffset % width === 0 ? bytes : bytes.slice();
+  if (width === 2) fromFloat16(new Uint16Array(aligned.buffer, aligned.byteOffset, model.params.size), model.params.values);
+  else model.params.values.set(new Float32Array(aligned.buffer, aligned.byteOffset, model.params.size));
   for (let i = 0; i < model.params.size; i++) {
     if (!Number.isFinite(model.params.values[i])) throw new ModelFormatError(directory, 'weights contain NaN or infinite values');
   }
