@@ -117,7 +117,9 @@ export class SuggestionEngine<S> implements Suggester {
       from = document.last.length;
       state = document.last.state;
     } else {
-      for (let p = Math.floor(same / CHECKPOINT_EVERY) * CHECKPOINT_EVERY; p > 0; p -= CHECKPOINT_EVERY) {
+      // A checkpoint holds a state but no distribution: resume before the context's end so a step gives one.
+      const resumable = Math.min(same, context.length - 1);
+      for (let p = Math.floor(resumable / CHECKPOINT_EVERY) * CHECKPOINT_EVERY; p > 0; p -= CHECKPOINT_EVERY) {
         const saved = document.checkpoints.get(p);
         if (saved) { from = p; state = saved; break; }
       }

@@ -4,6 +4,7 @@ import { KneserNeyTrigram } from '../../src/baseline/kneserNey';
 import { tokenize } from '../../src/model/tokenizer';
 import { countTokens, Vocabulary } from '../../src/model/vocabulary';
 import { DEFAULT_POLICY } from '../../src/suggestion/completionPolicy';
+import { CHECKPOINT_EVERY } from '../../src/suggestion/documentState';
 import { SuggestionEngine } from '../../src/suggestion/engine';
 import { IncrementalTokenizer } from '../../src/suggestion/incrementalTokenizer';
 import { KneserNeyPredictor } from '../../src/suggestion/kneserNeyPredictor';
@@ -104,6 +105,15 @@ describe('suggestion engine (through the Kneser-Ney predictor)', () => {
       const cold = await trigramEngine().engine.suggest({ document: 'cold', textBeforeCursor: text });
       assert.equal(warm, cold, text);
     }
+  });
+
+  it('suggests after deleting back to a checkpointed position (the state is there, the distribution is not)', async () => {
+    const { engine, vocabulary } = trigramEngine();
+    const atCheckpoint = 'The dog bit the man. The man ran home. The dog slept.';
+    assert.equal(vocabulary.encode(tokenize(atCheckpoint)).length + 1, CHECKPOINT_EVERY, 'the context (<eos> and the text) ends at a checkpoint');
+    await engine.suggest({ document: 'a', textBeforeCursor: `${atCheckpoint} A cat sat` });
+    const warm = await engine.suggest({ document: 'a', textBeforeCursor: `${atCheckpoint} T` });
+    assert.equal(warm, await trigramEngine().engine.suggest({ document: 'cold', textBeforeCursor: `${atCheckpoint} T` }));
   });
 
   it('reads a word the writer types from the search that predicted it, with no model call, and suggests the same', async () => {
