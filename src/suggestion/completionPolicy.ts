@@ -15,6 +15,12 @@ export interface PolicyOptions {
 
 export const DEFAULT_POLICY: PolicyOptions = { firstCandidates: 3, beamWidth: 2, maxWords: 4, minConfidence: 0.2 };
 
+/**
+ * A search behind a first word assumes it at most this many times as likely as it is now: typing more of the
+ * word raises its probability (fewer words share the prefix), and past that bound the search is redone.
+ */
+const SEARCH_BOUND_SLACK = 2;
+
 /** What the engine knows at the cursor. */
 export interface CompletionContext<S> {
   /** Model state after the complete tokens before the cursor, and the next-token distribution there. */
@@ -41,10 +47,16 @@ interface Continuation {
   logProb: number;
 }
 
+/** Continuations found behind one first word, complete for every first-word probability up to `bound`. */
+interface SearchedContinuations {
+  list: Continuation[];
+  bound: number;
+}
+
 /** What a search behind the first words found, valid while the context stays the same. */
 export interface ContinuationMemo<S> {
   /** Continuations behind each first word (by its id). */
-  continuations: Map<number, Continuation[]>;
+  continuations: Map<number, SearchedContinuations>;
   /**
    * The state and next-token distribution after each first word: when the writer goes on to type that word,
    * the engine takes them from here instead of running the model on it again.
@@ -86,16 +98,19 @@ export async function completeAtCursor<S>(
 ): Promise<Suggestion | undefined> {
   const firsts = firstCandidates(table, context, options.firstCandidates);
   if (firsts.length === 0) return undefined;
-  const missing = firsts.filter((f) => !memo.continuations.has(f.id) && f.probability >= options.minConfidence);
+  // A first word's continuations are searched when it could be shown and the last search behind it assumed
+  // a lower probability for it than it has now (the writer typed more of it).
+  const missing = firsts.filter((f) => f.probability >= options.minConfidence && !(f.probability <= (memo.continuations.get(f.id)?.bound ?? -1)));
   if (missing.length > 0) {
-    const found = await searchContinuations(predictor, table, context.state, missing.map((f) => f.id), options, memo.after, isStale);
+    const bounds = missing.map((f) => Math.min(1, SEARCH_BOUND_SLACK * f.probability));
+    const found = await searchContinuations(predictor, table, context.state, missing.map((f) => f.id), bounds, options, memo.after, isStale);
     if (!found) return undefined;
-    for (const [id, continuations] of found) memo.continuations.set(id, continuations);
+    found.forEach((list, i) => memo.continuations.set(missing[i].id, { list, bound: bounds[i] }));
   }
   let best: Suggestion | undefined;
   let bestGain = 0;
   for (const first of firsts) {
-    for (const continuation of memo.continuations.get(first.id) ?? []) {
+    for (const continuation of memo.continuations.get(first.id)?.list ?? []) {
       const text = first.text + continuation.text;
       const probability = first.probability * Math.exp(continuation.logProb);
       const gain = probability * (text.length - 1);
@@ -170,29 +185,35 @@ function wordCompletions<S>(table: VocabularyTable, { logProbs, prefix }: Comple
 
 /**
  * Beam search behind each first word, all first words' beams batched into one model call per step.
- * Returns every prefix of every beam (the first word alone included, as the empty continuation); the states
- * after the first words go into `after`.
+ * Returns, for each first word, every prefix of every beam (the first word alone included, as the empty
+ * continuation). A continuation is only worth extending while the first word's bound times its probability
+ * reaches the gate: what falls below cannot be shown, and neither can anything longer. The states after the
+ * first words go into `after`, and are taken from there when a first word was run before.
  */
 async function searchContinuations<S>(
   predictor: Predictor<S>,
   table: VocabularyTable,
   state: S,
   firstIds: number[],
+  bounds: number[],
   options: PolicyOptions,
   after: ContinuationMemo<S>['after'],
   isStale: () => boolean,
-): Promise<Map<number, Continuation[]> | undefined> {
+): Promise<Continuation[][] | undefined> {
   const V = predictor.vocabSize;
-  const results = new Map<number, Continuation[]>(firstIds.map((id) => [id, [{ text: '', logProb: 0 }]]));
-  const live = firstIds.filter((id) => table.roles[id] !== TokenRole.SentenceEnd);
+  const results = firstIds.map((): Continuation[] => [{ text: '', logProb: 0 }]);
+  const live = firstIds.map((id, index) => ({ id, index })).filter(({ id }) => table.roles[id] !== TokenRole.SentenceEnd);
   if (live.length === 0 || options.maxWords === 0) return results;
+  const unrun = live.filter(({ id }) => !after.has(id));
+  if (unrun.length > 0) {
+    const step = await predictor.stepMany(unrun.map(() => state), unrun.map(({ id }) => id));
+    if (isStale()) return undefined;
+    // Copied: the runtime may reuse its output buffer in the next call, and these are kept across keystrokes.
+    unrun.forEach(({ id }, i) => after.set(id, { state: step.states[i], logProbs: step.logProbs.slice(i * V, (i + 1) * V) }));
+  }
   const logGate = Math.log(options.minConfidence);
-  let step = await predictor.stepMany(live.map(() => state), live);
-  if (isStale()) return undefined;
-  // Copied: the runtime may reuse its output buffer in the next call, and these are kept across keystrokes.
-  live.forEach((id, i) => after.set(id, { state: step.states[i], logProbs: step.logProbs.slice(i * V, (i + 1) * V) }));
-  let beams: Beam<S>[] = live.map((id, i) => ({
-    text: '', logProb: 0, lastWord: table.word(id), words: 0, state: step.states[i], row: step.logProbs.subarray(i * V, (i + 1) * V), first: id,
+  let beams: Beam<S>[] = live.map(({ id, index }) => ({
+    text: '', logProb: 0, lastWord: table.word(id), words: 0, state: after.get(id)!.state, row: after.get(id)!.logProbs, first: index,
   }));
   while (beams.length > 0) {
     const extended: (Beam<S> & { token: number; ends: boolean })[] = [];
@@ -216,12 +237,10 @@ async function searchContinuations<S>(
       candidates.sort((a, b) => b.logProb - a.logProb);
       extended.push(...candidates.slice(0, options.beamWidth));
     }
-    for (const beam of extended) results.get(beam.first)!.push({ text: beam.text, logProb: beam.logProb });
-    // A continuation less likely than the gate cannot be shown behind any first word (whose probability is at
-    // most 1), and neither can anything longer: such beams stop here. The answer stays the same, the work shrinks.
-    const next = extended.filter((b) => !b.ends && b.words < options.maxWords && b.logProb >= logGate);
+    for (const beam of extended) results[beam.first].push({ text: beam.text, logProb: beam.logProb });
+    const next = extended.filter((b) => !b.ends && b.words < options.maxWords && b.logProb + Math.log(bounds[b.first]) >= logGate);
     if (next.length === 0) break;
-    step = await predictor.stepMany(next.map((b) => b.state), next.map((b) => b.token));
+    const step = await predictor.stepMany(next.map((b) => b.state), next.map((b) => b.token));
     if (isStale()) return undefined;
     beams = next.map((b, i) => ({ ...b, state: step.states[i], row: step.logProbs.subarray(i * V, (i + 1) * V) }));
   }
