@@ -1,5 +1,6 @@
 import { Suggester } from '../suggestion/engine';
-import { keystrokeSavings } from './keystrokes';
+import { typeThrough } from './engineSavings';
+import { TypedText } from './keystrokes';
 
 export interface GateRow {
   minConfidence: number;
@@ -17,23 +18,18 @@ export const GATE_TOLERANCE = 0.005;
  * The simulated user pays nothing for a wrong suggestion, so savings only grow as the gate falls; a real
  * writer pays attention for each one (Koester and Levine 1994). So the chosen gate is the HIGHEST one whose
  * savings are within half a point of the best measured: nearly all the savings, the fewest distractions.
+ * The gates are tried from the lowest up, and the sweep stops at the first that falls out of that band: the
+ * ones above it save less still, and are not worth typing the text again for.
  */
-export async function tuneConfidenceGate(engine: Suggester, texts: readonly string[], candidates = GATE_CANDIDATES): Promise<{ chosen: number; rows: GateRow[] }> {
+export async function tuneConfidenceGate(engine: Suggester, texts: readonly TypedText[], candidates = GATE_CANDIDATES): Promise<{ chosen: number; rows: GateRow[] }> {
   const saved = engine.options;
   const rows: GateRow[] = [];
   try {
-    for (const minConfidence of candidates) {
+    for (const minConfidence of [...candidates].sort((a, b) => a - b)) {
       engine.options = { ...saved, minConfidence };
-      let keystrokes = 0, characters = 0, shown = 0;
-      for (const [i, text] of texts.entries()) {
-        const document = `gate-${minConfidence}-${i}`;
-        const figures = await keystrokeSavings(text, (before) => engine.suggest({ document, textBeforeCursor: before }), true);
-        engine.forget(document);
-        keystrokes += figures.keystrokes;
-        characters += figures.characters;
-        shown += figures.shown;
-      }
-      rows.push({ minConfidence, ksr: 1 - keystrokes / Math.max(1, characters), shownPer100: (100 * shown) / Math.max(1, characters) });
+      const { ksr, shown, characters } = await typeThrough(engine, texts, true);
+      rows.push({ minConfidence, ksr, shownPer100: (100 * shown) / Math.max(1, characters) });
+      if (ksr < Math.max(...rows.map((r) => r.ksr)) - GATE_TOLERANCE) break;
     }
   } finally {
     engine.options = saved;

@@ -20,9 +20,16 @@ export interface KeystrokeFigures {
 /** The writer is typing new text, so nothing follows the cursor: the suggestion sees the text before it only. */
 export type SuggestAt = (textBeforeCursor: string) => Promise<string>;
 
-export async function keystrokeSavings(text: string, suggest: SuggestAt, acceptWords: boolean): Promise<KeystrokeFigures> {
-  const characters = codePointLength(text);
-  let position = 0, keystrokes = 0, shown = 0, accepted = 0;
+/**
+ * What the simulated writer types: a whole text, or the end of one from `from` on, its start already in the
+ * document (a window in the middle of a file, typed with the file's text before it as context).
+ */
+export type TypedText = string | { text: string; from: number };
+
+export async function keystrokeSavings(typed: TypedText, suggest: SuggestAt, acceptWords: boolean): Promise<KeystrokeFigures> {
+  const { text, from } = typeof typed === 'string' ? { text: typed, from: 0 } : typed;
+  const characters = codePointLength(text.slice(from));
+  let position = from, keystrokes = 0, shown = 0, accepted = 0;
   while (position < text.length) {
     const suggestion = await suggest(text.slice(0, position));
     if (suggestion !== '') shown++;

@@ -1,6 +1,7 @@
 import { KneserNeyTrigram } from '../baseline/kneserNey';
-import { measureSavings } from '../evaluation/engineSavings';
+import { typeThrough } from '../evaluation/engineSavings';
 import { tuneConfidenceGate } from '../evaluation/gateTuning';
+import { codePointLength, TypedText } from '../evaluation/keystrokes';
 import { measureLanguage } from '../evaluation/languageMeasures';
 import { ModelScorer } from '../evaluation/modelScorer';
 import { RuntimeKind } from '../inference/runtime';
@@ -32,6 +33,11 @@ export interface FinetuneSettings {
   /** Lower than from-scratch training (3e-3): the base weights are a good start that large steps would wreck. */
   learningRate: number;
   warmupSteps: number;
+  /**
+   * Share of the budget at its end over which the rate falls to a tenth: a workspace run is cut by its time
+   * budget long before it converges, and ends where the loss settles instead of at the full rate.
+   */
+  cooldown: number;
   /** Held-out validations without improvement before stopping. */
   patience: number;
   validationsPerEpoch: number;
@@ -58,6 +64,7 @@ export const DEFAULT_FINETUNE_SETTINGS: FinetuneSettings = {
   maxEpochs: 10,
   learningRate: 1e-3,
   warmupSteps: 20,
+  cooldown: 0.3,
   patience: 2,
   validationsPerEpoch: 4,
   heldOutFraction: 0.1,
@@ -196,7 +203,7 @@ export async function finetune(baseDirectory: string, documents: readonly Finetu
     }
     const validTokens = encodeStream(heldOutTexts, vocabulary).slice(0, VALIDATION_TOKENS);
     const scored = scoringPieces(heldOutTexts, vocabulary, settings.evaluationTokens);
-    const typed = leadingText(heldOutTexts, settings.evaluationCharacters);
+    const typed = spreadWindows(heldOutTexts, settings.evaluationCharacters);
     log(`workspace: ${trainDocuments.length} training files (${trainTokens.length} tokens), ${heldOutDocuments.length} held out; `
       + `${newWords.length} new words${newWords.length ? ` (${newWords.slice(0, 8).map((w) => w.word).join(', ')}${newWords.length > 8 ? ', ...' : ''})` : ''}`);
 
@@ -289,19 +296,35 @@ export function splitFiles<T>(files: readonly T[], fraction: number, seed: numbe
   return { train: files.filter((_, i) => !heldOut.has(i)), heldOut: files.filter((_, i) => heldOut.has(i)) };
 }
 
-/** Up to `characters` of text, the same share from the start of each file (what one file leaves unused goes to the others). */
-export function leadingText(texts: readonly string[], characters: number): { texts: string[]; characters: number } {
-  const taken: string[] = [];
-  let remaining = characters;
-  const sorted = texts.map((text, i) => ({ text, i })).sort((a, b) => a.text.length - b.text.length);
-  const pieces = new Array<string>(texts.length);
-  sorted.forEach(({ text, i }, k) => {
-    const share = Math.floor(remaining / (sorted.length - k));
-    pieces[i] = text.slice(0, share);
-    remaining -= pieces[i].length;
-  });
-  for (const piece of pieces) if (piece.trim() !== '') taken.push(piece);
-  return { texts: taken, characters: characters - remaining };
+/** Characters the writer types in one go, in the middle of a held-out file. */
+const WINDOW_CHARACTERS = 500;
+
+/**
+ * About `characters` of held-out text to type, as windows of WINDOW_CHARACTERS spread evenly over the files laid
+ * end to end, each from the start of the line it falls in, each typed with its file's text before it as
+ * context: the files' headings and badges weigh no more than their share, and every part of a file counts.
+ */
+export function spreadWindows(texts: readonly string[], characters: number): { texts: TypedText[]; characters: number } {
+  const total = texts.reduce((n, text) => n + text.length, 0);
+  const count = Math.max(1, Math.ceil(characters / WINDOW_CHARACTERS));
+  const windows: TypedText[] = [];
+  let file = 0, fileStart = 0, previousEnd = 0, taken = 0;
+  for (let k = 0; k < count && total > 0; k++) {
+    const offset = Math.floor(((k + 0.5) * total) / count);
+    while (fileStart + texts[file].length <= offset) {
+      fileStart += texts[file].length;
+      file++;
+      previousEnd = 0;
+    }
+    const text = texts[file];
+    const from = Math.max(previousEnd, text.lastIndexOf('\n', offset - fileStart - 1) + 1);
+    const to = Math.min(text.length, from + WINDOW_CHARACTERS);
+    if (text.slice(from, to).trim() === '') continue;
+    windows.push({ text: text.slice(0, to), from });
+    taken += codePointLength(text.slice(from, to));
+    previousEnd = to;
+  }
+  return { texts: windows, characters: taken };
 }
 
 interface ScoringPieces {
@@ -336,7 +359,7 @@ function onnxFile(model: LanguageModel) {
  */
 async function measureHeldOut(
   directory: string, model: LanguageModel, vocabulary: Vocabulary,
-  scored: ScoringPieces, typed: { texts: string[] }, runtime: RuntimeKind, signal: AbortSignal | undefined,
+  scored: ScoringPieces, typed: { texts: TypedText[] }, runtime: RuntimeKind, signal: AbortSignal | undefined,
 ): Promise<HeldOutFigures> {
   const scorer = new ModelScorer(model, vocabulary.eosId);
   const candidates = wordCandidates(vocabulary);
@@ -350,10 +373,12 @@ async function measureHeldOut(
   const loaded = await loadSuggestionEngine(directory, runtime);
   try {
     const engine = cancellable(loaded.engine, signal);
-    const { chosen } = await tuneConfidenceGate(engine, typed.texts);
+    const { chosen, rows } = await tuneConfidenceGate(engine, typed.texts);
     engine.options = { ...engine.options, minConfidence: chosen };
-    const savings = await measureSavings(engine, typed.texts);
-    return { perplexity: Math.exp(nll / Math.max(1, count)), ...savings, minConfidence: chosen };
+    // The sweep typed the text with accept-next-word at every gate it tried: ksr_word at the chosen one is there.
+    const ksrWord = rows.find((row) => row.minConfidence === chosen)!.ksr;
+    const { ksr } = await typeThrough(engine, typed.texts, false);
+    return { perplexity: Math.exp(nll / Math.max(1, count)), ksr, ksrWord, minConfidence: chosen };
   } finally {
     await loaded.runtime.dispose();
   }
@@ -393,6 +418,7 @@ function fitTrainOptions(settings: FinetuneSettings, base: ModelManifest, tokens
     batch, steps,
     learningRate: settings.learningRate,
     warmupSteps: settings.warmupSteps,
+    cooldown: settings.cooldown,
     patience: settings.patience,
     dropout: settings.dropout ?? numberOr(trained.dropout, DEFAULT_TRAIN_OPTIONS.dropout),
     maxEpochs: settings.maxEpochs,

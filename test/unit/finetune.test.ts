@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { measureSavings } from '../../src/evaluation/engineSavings';
 import { loadSuggestionEngine } from '../../src/suggestion/loadEngine';
-import { finetune, FinetuneCancelledError, FinetuneInputError, FinetuneProgress, leadingText, splitFiles } from '../../src/training/finetune';
+import { finetune, FinetuneCancelledError, FinetuneInputError, FinetuneProgress, spreadWindows, splitFiles } from '../../src/training/finetune';
 import { documentsOf, QUICK, tinyBaseModel, writeWorkspace } from './finetuneFixtures';
 
 async function newOut(): Promise<string> {
@@ -48,7 +48,7 @@ describe('fine-tuning on a workspace', () => {
       assert.match(await engine.suggest({ document: 'd', textBeforeCursor: 'Restart the Frob' }), /^nicator\b/);
       // The figure reported is the written model's own: the held-out text typed again through a fresh engine.
       const heldOut = documents.filter((d) => result.heldOutFiles.includes(d.path)).map((d) => d.text);
-      const again = await measureSavings(engine, leadingText(heldOut, QUICK.evaluationCharacters!).texts);
+      const again = await measureSavings(engine, spreadWindows(heldOut, QUICK.evaluationCharacters!).texts);
       assert.equal(again.ksrWord, result.after.ksrWord);
     } finally {
       await runtime.dispose();
@@ -118,9 +118,18 @@ describe('fine-tuning on a workspace', () => {
     assert.equal(splitFiles(['x', 'y'], 0.99, 1).train.length, 1);
   });
 
-  it('types an equal share of each held-out file, passing on what a short file leaves', () => {
-    const { texts, characters } = leadingText(['ab', 'x'.repeat(100), 'y'.repeat(100)], 20);
-    assert.deepEqual(texts, ['ab', 'x'.repeat(9), 'y'.repeat(9)]);
-    assert.equal(characters, 20);
+  it("types windows spread over the held-out files, each from a line start, with its file's text before it", () => {
+    const line = (c: string) => `${c.repeat(99)}\n`;
+    const files = [line('a').repeat(20), line('b').repeat(10), line('c').repeat(10)];
+    const { texts, characters } = spreadWindows(files, 2_000);
+    assert.equal(texts.length, 4);
+    const windows = texts.map((t) => (typeof t === 'string' ? { text: t, from: 0 } : t));
+    assert.deepEqual(windows.map((w) => w.text[w.from]), ['a', 'a', 'b', 'c'], 'files are sampled by their length');
+    for (const w of windows) {
+      assert.ok(w.from === 0 || w.text[w.from - 1] === '\n', 'a window starts a line');
+      assert.ok(files.some((f) => f.startsWith(w.text)), 'the text before the window is its own file');
+    }
+    assert.equal(characters, 2_000);
+    assert.ok(windows[1].from >= windows[0].text.length, 'windows do not overlap');
   });
 });
