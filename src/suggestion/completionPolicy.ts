@@ -254,9 +254,11 @@ async function searchContinuations<S>(
 function topTokens(row: Float32Array, table: VocabularyTable, k: number, afterWhitespace = false): number[] {
   const ids: number[] = [];
   const scores: number[] = [];
+  // The k-th best score so far, in a local: the scan over the whole vocabulary runs several times a keystroke.
+  let floor = -Infinity;
   for (let id = 0; id < row.length; id++) {
     const score = row[id];
-    if (ids.length === k && score <= scores[k - 1]) continue;
+    if (score <= floor) continue;
     const role = table.roles[id];
     if (role === TokenRole.Hidden || role === TokenRole.Break || (afterWhitespace && table.attaches[id])) continue;
     let i = Math.min(ids.length, k - 1);
@@ -264,6 +266,7 @@ function topTokens(row: Float32Array, table: VocabularyTable, k: number, afterWh
     ids.splice(i, 0, id);
     scores.splice(i, 0, score);
     if (ids.length > k) { ids.pop(); scores.pop(); }
+    if (ids.length === k) floor = scores[k - 1];
   }
   return ids;
 }

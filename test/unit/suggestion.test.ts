@@ -6,7 +6,7 @@ import { countTokens, Vocabulary } from '../../src/model/vocabulary';
 import { DEFAULT_POLICY } from '../../src/suggestion/completionPolicy';
 import { CHECKPOINT_EVERY } from '../../src/suggestion/documentState';
 import { SuggestionEngine } from '../../src/suggestion/engine';
-import { IncrementalTokenizer } from '../../src/suggestion/incrementalTokenizer';
+import { commonPrefixLength, IncrementalTokenizer } from '../../src/suggestion/incrementalTokenizer';
 import { KneserNeyPredictor } from '../../src/suggestion/kneserNeyPredictor';
 
 const CORPUS = [
@@ -40,6 +40,15 @@ describe('incremental tokenizer', () => {
         assert.deepEqual([...tokenizer.update(text)], full(text), JSON.stringify(text));
       }
     }), { numRuns: 400 });
+  });
+
+  it('finds the longest common prefix of two texts, at any length and in any block', () => {
+    const naive = (a: string, b: string) => { let i = 0; while (i < a.length && i < b.length && a[i] === b[i]) i++; return i; };
+    fc.assert(fc.property(fc.nat(9_000), fc.nat(9_000), fc.string({ maxLength: 30 }), fc.string({ maxLength: 30 }), (shared, cut, tailA, tailB) => {
+      const common = 'ab'.repeat(shared >> 1);
+      const a = common + tailA, b = common.slice(0, Math.min(common.length, cut)) + tailB;
+      assert.equal(commonPrefixLength(a, b), naive(a, b));
+    }), { numRuns: 300 });
   });
 
   it('gives the ids of a full tokenization while a text is typed one character at a time', () => {
