@@ -1,7 +1,7 @@
 import type * as Ort from 'onnxruntime-node';
 import { ModelConfig } from '../model/config';
 import { ModelFormatError, readManifest, readVerifiedFile } from '../model/modelFiles';
-import { LOGPROBS_OUTPUT, stateInputName, stateOutputName, TOKENS_INPUT } from '../onnx/graphInterface';
+import { LOGPROBS_OUTPUT, stateInputName, stateOutputName, TOKENS_INPUT, TOP_IDS_OUTPUT } from '../onnx/graphInterface';
 import { measureLoad } from './loadMeasurement';
 import { InferenceRuntime, RecurrentState, RunResult } from './runtime';
 import { checkRunArguments, StateLayout } from './stateLayout';
@@ -40,6 +40,8 @@ export class OnnxRuntime implements InferenceRuntime {
   readonly name = 'onnx';
   readonly vocabSize: number;
   private readonly layout: StateLayout;
+  /** Exports made before the graph had its top-ids output run without it. */
+  private readonly hasTopIds: boolean;
 
   private constructor(
     private readonly ort: typeof Ort,
@@ -50,6 +52,7 @@ export class OnnxRuntime implements InferenceRuntime {
   ) {
     this.vocabSize = config.vocabSize;
     this.layout = new StateLayout(config);
+    this.hasTopIds = session.outputNames.includes(TOP_IDS_OUTPUT);
   }
 
   static async load(directory: string): Promise<OnnxRuntime> {
@@ -97,6 +100,7 @@ export class OnnxRuntime implements InferenceRuntime {
     return {
       // slice: the last step alone, not a view that keeps every step's log-probabilities alive.
       logProbs: allSteps ? all : all.slice(all.length - lastStep),
+      ...(this.hasTopIds && !allSteps ? { topIds: lastStepIds(results[TOP_IDS_OUTPUT], batch) } : {}),
       state: { layers: Array.from({ length: layout.layers }, (_, l) => layout.kinds.map((kind) => floats(results[stateOutputName(kind, l)]))) },
     };
   }
@@ -122,7 +126,8 @@ async function checkGraph(ort: typeof Ort, session: Ort.InferenceSession, config
   const expectedInputs = [TOKENS_INPUT, ...perLayer(stateInputName)];
   const expectedOutputs = [LOGPROBS_OUTPUT, ...perLayer(stateOutputName)];
   const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((name) => b.includes(name));
-  if (!same(session.inputNames, expectedInputs) || !same(session.outputNames, expectedOutputs)) {
+  const outputsFit = same(session.outputNames, expectedOutputs) || same(session.outputNames, [...expectedOutputs, TOP_IDS_OUTPUT]);
+  if (!same(session.inputNames, expectedInputs) || !outputsFit) {
     throw new ModelFormatError(directory, `its onnx file ${file} does not fit a ${layout.layers}-layer ${config.cell} model `
       + `(inputs ${session.inputNames.join(', ')}; outputs ${session.outputNames.join(', ')}); export it again`);
   }
@@ -144,6 +149,14 @@ async function checkGraph(ort: typeof Ort, session: Ort.InferenceSession, config
       throw new ModelFormatError(directory, `its onnx file ${file} has ${String(hidden)} hidden units but the model has ${config.hiddenSize}; export it again`);
     }
   }
+}
+
+/** The top ids of the last step, [batch × k], as plain ids. */
+function lastStepIds(value: Ort.Tensor | undefined, batch: number): Int32Array {
+  if (!value || !(value.data instanceof BigInt64Array)) throw new Error('ONNX Runtime returned no int64 tensor where the graph has one');
+  const k = value.dims.at(-1)!;
+  const data = value.data.subarray(value.data.length - batch * k);
+  return Int32Array.from(data, (id) => Number(id));
 }
 
 function floats(value: Ort.Tensor | undefined): Float32Array {

@@ -10,6 +10,11 @@ export interface RecurrentState {
 export interface RunResult {
   /** [batch × V] after the last step, or [steps × batch × V] time-major when allSteps was asked. */
   logProbs: Float32Array;
+  /**
+   * [batch × k] after the last step, when the runtime has them (an ONNX export with its top-ids output): the ids
+   * of each row's k largest log-probabilities, best first, the lower id first among equals.
+   */
+  topIds?: Int32Array;
   state: RecurrentState;
 }
 

@@ -2,7 +2,7 @@ import { endianness } from 'node:os';
 import { CELLS } from '../model/cells';
 import { LanguageModel } from '../model/languageModel';
 import {
-  EXPORT_FORMAT, EXPORT_FORMAT_VERSION, LOGPROBS_OUTPUT, METADATA_KEYS, OPSET_VERSION, TOKENS_INPUT,
+  EXPORT_FORMAT, EXPORT_FORMAT_VERSION, LOGPROBS_OUTPUT, METADATA_KEYS, OPSET_VERSION, TOKENS_INPUT, TOP_IDS_OUTPUT, TOP_K,
   stateInputName, stateOutputName,
 } from './graphInterface';
 import { onnxSchema } from './onnxSchema';
@@ -55,7 +55,10 @@ export function exportOnnx(model: LanguageModel): Uint8Array {
   const tensor = (name: string, elem_type: number, dim: ValueInfo['type']['tensor_type']['shape']['dim']): ValueInfo =>
     ({ name, type: { tensor_type: { elem_type, shape: { dim } } } });
   const inputs = [tensor(TOKENS_INPUT, dataTypes.INT64, seqBatch)];
-  const outputs = [tensor(LOGPROBS_OUTPUT, dataTypes.FLOAT, [...seqBatch, { dim_value: V }])];
+  const outputs = [
+    tensor(LOGPROBS_OUTPUT, dataTypes.FLOAT, [...seqBatch, { dim_value: V }]),
+    tensor(TOP_IDS_OUTPUT, dataTypes.INT64, [...seqBatch, { dim_value: Math.min(TOP_K, V) }]),
+  ];
 
   const embedding = parameter('embedding');
   node('Gather', [embedding, TOKENS_INPUT], ['embedded']);
@@ -93,6 +96,7 @@ export function exportOnnx(model: LanguageModel): Uint8Array {
   node('Concat', ['tokens.shape', int64s('const.vocab_size', [V])], ['logits.shape'], [int('axis', 0)]);
   node('Reshape', ['logits.rows', 'logits.shape'], ['logits']);
   node('LogSoftmax', ['logits'], [LOGPROBS_OUTPUT], [int('axis', -1)]);
+  node('TopK', [LOGPROBS_OUTPUT, int64s('const.top_k', [Math.min(TOP_K, V)])], ['top_logprobs', TOP_IDS_OUTPUT], [int('axis', -1)]);
 
   const metadata: Record<keyof typeof METADATA_KEYS, string> = {
     format: EXPORT_FORMAT,

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { typescriptKernels } from '../model/kernels/typescriptKernels';
 import { loadModel, MANIFEST_FILE, readManifest, readVerifiedFile, saveModel } from '../model/modelFiles';
 import { exportOnnx } from '../onnx/exportOnnx';
+import { EXPORT_FORMAT_VERSION } from '../onnx/graphInterface';
 import { sha256 } from '../util/atomicWrite';
 
 /**
@@ -22,7 +23,8 @@ export async function directoryWithOnnx(directory: string, cacheRoot: string): P
   if (manifest.files.onnx) return directory;
 
   const name = path.basename(directory);
-  const cached = path.join(cacheRoot, `${name}-${sha256(manifestBytes).slice(0, 16)}`);
+  // The exporter's version is in the key: an extension update with a new graph exports again.
+  const cached = path.join(cacheRoot, `${name}-${sha256(manifestBytes).slice(0, 16)}-onnx${EXPORT_FORMAT_VERSION}`);
   if (await holdsVerifiedOnnx(cached)) return cached;
   await fs.rm(cached, { recursive: true, force: true });
 
@@ -61,7 +63,8 @@ async function holdsVerifiedOnnx(directory: string): Promise<boolean> {
 }
 
 async function removeOtherEntries(cacheRoot: string, name: string, keep: string): Promise<void> {
-  const entry = new RegExp(`^${name.replace(/[^\w]/g, '\\$&')}-[0-9a-f]{16}$`);
+  // Entries of earlier exporters too (no -onnxN suffix, or another N).
+  const entry = new RegExp(`^${name.replace(/[^\w]/g, '\\$&')}-[0-9a-f]{16}(-onnx\\d+)?$`);
   for (const other of await fs.readdir(cacheRoot)) {
     if (other !== keep && entry.test(other)) await fs.rm(path.join(cacheRoot, other), { recursive: true, force: true });
   }

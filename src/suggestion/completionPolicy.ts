@@ -1,5 +1,5 @@
 import { completeWithCase, joinSpacing } from '../model/tokenizer';
-import { Predictor } from './predictor';
+import { Distribution, Predictor } from './predictor';
 import { TokenRole, VocabularyTable } from './vocabularyTable';
 
 export interface PolicyOptions {
@@ -26,6 +26,7 @@ export interface CompletionContext<S> {
   /** Model state after the complete tokens before the cursor, and the next-token distribution there. */
   state: S;
   logProbs: Float32Array;
+  topIds?: Int32Array;
   /** The partial word at the cursor ("" after whitespace or punctuation). */
   prefix: string;
   /** Whether the text before the partial word ends in whitespace (then no space is added before a word). */
@@ -61,7 +62,7 @@ export interface ContinuationMemo<S> {
    * The state and next-token distribution after each first word: when the writer goes on to type that word,
    * the engine takes them from here instead of running the model on it again.
    */
-  after: Map<number, { state: S; logProbs: Float32Array }>;
+  after: Map<number, { state: S } & Distribution>;
 }
 
 export function emptyMemo<S>(): ContinuationMemo<S> {
@@ -75,6 +76,7 @@ interface Beam<S> {
   words: number;
   state: S;
   row: Float32Array;
+  top: Int32Array | undefined;
   first: number;
 }
 
@@ -139,13 +141,13 @@ function firstCandidates<S>(table: VocabularyTable, context: CompletionContext<S
  * them. The excluded mass (placeholders, line breaks, and after whitespace the tokens that attach to the
  * previous word) is a short list, so the total needs no pass over the whole vocabulary.
  */
-function nextWordCandidates<S>(table: VocabularyTable, { logProbs, afterWhitespace, previous }: CompletionContext<S>, count: number): FirstCandidate[] {
+function nextWordCandidates<S>(table: VocabularyTable, { logProbs, topIds, afterWhitespace, previous }: CompletionContext<S>, count: number): FirstCandidate[] {
   let excluded = 0;
   for (const id of table.neverFirst) excluded += Math.exp(logProbs[id]);
   if (afterWhitespace) for (const id of table.attaching) excluded += Math.exp(logProbs[id]);
   const total = 1 - excluded;
   if (total <= 1e-9) return [];
-  const ids = topTokens(logProbs, table, count, afterWhitespace);
+  const ids = topTokens(logProbs, topIds, table, count, afterWhitespace);
   return ids.map((id) => {
     const word = table.word(id);
     return { id, text: afterWhitespace ? word : joinSpacing(previous, word) + word, probability: Math.exp(logProbs[id]) / total };
@@ -209,11 +211,14 @@ async function searchContinuations<S>(
     const step = await predictor.stepMany(unrun.map(() => state), unrun.map(({ id }) => id));
     if (isStale()) return undefined;
     // Copied: the runtime may reuse its output buffer in the next call, and these are kept across keystrokes.
-    unrun.forEach(({ id }, i) => after.set(id, { state: step.states[i], logProbs: step.logProbs.slice(i * V, (i + 1) * V) }));
+    const k = step.topIds ? step.topIds.length / unrun.length : 0;
+    unrun.forEach(({ id }, i) => after.set(id, {
+      state: step.states[i], logProbs: step.logProbs.slice(i * V, (i + 1) * V), topIds: step.topIds?.slice(i * k, (i + 1) * k),
+    }));
   }
   const logGate = Math.log(options.minConfidence);
   let beams: Beam<S>[] = live.map(({ id, index }) => ({
-    text: '', logProb: 0, lastWord: table.word(id), words: 0, state: after.get(id)!.state, row: after.get(id)!.logProbs, first: index,
+    text: '', logProb: 0, lastWord: table.word(id), words: 0, state: after.get(id)!.state, row: after.get(id)!.logProbs, top: after.get(id)!.topIds, first: index,
   }));
   while (beams.length > 0) {
     const extended: (Beam<S> & { token: number; ends: boolean })[] = [];
@@ -221,7 +226,7 @@ async function searchContinuations<S>(
       const candidates: (Beam<S> & { token: number; ends: boolean })[] = [];
       for (const beam of beams) {
         if (beam.first !== first) continue;
-        for (const token of topTokens(beam.row, table, options.beamWidth)) {
+        for (const token of topTokens(beam.row, beam.top, table, options.beamWidth)) {
           const word = table.word(token);
           candidates.push({
             ...beam,
@@ -242,16 +247,31 @@ async function searchContinuations<S>(
     if (next.length === 0) break;
     const step = await predictor.stepMany(next.map((b) => b.state), next.map((b) => b.token));
     if (isStale()) return undefined;
-    beams = next.map((b, i) => ({ ...b, state: step.states[i], row: step.logProbs.subarray(i * V, (i + 1) * V) }));
+    const k = step.topIds ? step.topIds.length / next.length : 0;
+    beams = next.map((b, i) => ({
+      ...b, state: step.states[i], row: step.logProbs.subarray(i * V, (i + 1) * V), top: step.topIds?.subarray(i * k, (i + 1) * k),
+    }));
   }
   return results;
 }
 
 /**
  * The k most probable tokens that may be shown (not placeholders, not line breaks; after whitespace not
- * the ones that attach to the previous word), best first.
+ * the ones that attach to the previous word), best first. From the row's top ids when it has them and k of
+ * them may be shown (they are the best of the row, in the order the scan below gives), else by a scan.
  */
-function topTokens(row: Float32Array, table: VocabularyTable, k: number, afterWhitespace = false): number[] {
+function topTokens(row: Float32Array, top: Int32Array | undefined, table: VocabularyTable, k: number, afterWhitespace = false): number[] {
+  const shown = (id: number) => {
+    const role = table.roles[id];
+    return role !== TokenRole.Hidden && role !== TokenRole.Break && !(afterWhitespace && table.attaches[id]);
+  };
+  if (top) {
+    const fromTop: number[] = [];
+    for (const id of top) {
+      if (shown(id)) fromTop.push(id);
+      if (fromTop.length === k) return fromTop;
+    }
+  }
   const ids: number[] = [];
   const scores: number[] = [];
   // The k-th best score so far, in a local: the scan over the whole vocabulary runs several times a keystroke.
@@ -259,8 +279,7 @@ function topTokens(row: Float32Array, table: VocabularyTable, k: number, afterWh
   for (let id = 0; id < row.length; id++) {
     const score = row[id];
     if (score <= floor) continue;
-    const role = table.roles[id];
-    if (role === TokenRole.Hidden || role === TokenRole.Break || (afterWhitespace && table.attaches[id])) continue;
+    if (!shown(id)) continue;
     let i = Math.min(ids.length, k - 1);
     while (i > 0 && scores[i - 1] < score) i--;
     ids.splice(i, 0, id);

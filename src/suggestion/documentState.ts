@@ -1,6 +1,7 @@
 import { Vocabulary } from '../model/vocabulary';
 import { ContinuationMemo, emptyMemo } from './completionPolicy';
 import { IncrementalTokenizer } from './incrementalTokenizer';
+import { Distribution } from './predictor';
 
 /**
  * The recurrent context the engine keeps per document. The model reads at most the last 512-1,024 tokens
@@ -19,7 +20,7 @@ export class DocumentState<S> {
   /** State after reading context[0..p) for p a multiple of CHECKPOINT_EVERY. */
   readonly checkpoints = new Map<number, S>();
   /** State and next-token distribution after the whole context. */
-  last: { length: number; state: S; logProbs: Float32Array } | undefined;
+  last: ({ length: number; state: S } & Distribution) | undefined;
   /** Continuations searched for the current context, and the states after its likeliest next words. */
   memo: ContinuationMemo<S> = emptyMemo();
   /** Bumped by every request; a request that finds it changed after an await has been overtaken. */

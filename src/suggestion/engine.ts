@@ -2,7 +2,7 @@ import { partialWordAtCursor } from '../model/tokenizer';
 import { Vocabulary } from '../model/vocabulary';
 import { completeAtCursor, DEFAULT_POLICY, PolicyOptions } from './completionPolicy';
 import { CHECKPOINT_EVERY, contextWindow, DocumentState } from './documentState';
-import { Predictor } from './predictor';
+import { Distribution, Predictor } from './predictor';
 import { VocabularyTable } from './vocabularyTable';
 
 export interface SuggestionRequest {
@@ -63,6 +63,7 @@ export class SuggestionEngine<S> implements Suggester {
     const suggestion = await completeAtCursor(this.predictor, this.table, {
       state: position.state,
       logProbs: position.logProbs,
+      topIds: position.topIds,
       prefix,
       afterWhitespace: /\s$/.test(complete),
       previous: document.tokenizer.lastToken()?.text,
@@ -124,17 +125,17 @@ export class SuggestionEngine<S> implements Suggester {
         if (saved) { from = p; state = saved; break; }
       }
     }
-    let logProbs: Float32Array | undefined;
+    let distribution: Distribution | undefined;
     while (from < context.length) {
       const to = Math.min(context.length, (Math.floor(from / CHECKPOINT_EVERY) + 1) * CHECKPOINT_EVERY);
       const result = await this.predictor.advance(state, context.slice(from, to));
       if (isStale()) return undefined;
       state = result.state;
-      logProbs = result.logProbs;
+      distribution = result;
       from = to;
       if (to % CHECKPOINT_EVERY === 0) document.checkpoints.set(to, state);
     }
-    document.last = { length: context.length, state, logProbs: logProbs! };
+    document.last = { length: context.length, state, logProbs: distribution!.logProbs, topIds: distribution!.topIds };
     return document.last;
   }
 }

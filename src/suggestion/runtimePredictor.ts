@@ -1,5 +1,5 @@
 import { InferenceRuntime, RecurrentState } from '../inference/runtime';
-import { Predictor } from './predictor';
+import { Distribution, Predictor } from './predictor';
 
 /** The recurrent model, through an inference runtime (onnxruntime-node or our TypeScript forward), as a Predictor. */
 export class RuntimePredictor implements Predictor<RecurrentState> {
@@ -17,17 +17,18 @@ export class RuntimePredictor implements Predictor<RecurrentState> {
     return this.zero;
   }
 
-  async advance(state: RecurrentState, tokens: readonly number[]): Promise<{ state: RecurrentState; logProbs: Float32Array }> {
+  async advance(state: RecurrentState, tokens: readonly number[]): Promise<{ state: RecurrentState } & Distribution> {
     const result = await this.runtime.run(Int32Array.from(tokens), tokens.length, 1, state);
     // The engine keeps this distribution across keystrokes; the runtime may reuse its buffer.
-    return { state: result.state, logProbs: result.logProbs.slice(0, this.vocabSize) };
+    return { state: result.state, logProbs: result.logProbs.slice(0, this.vocabSize), ...(result.topIds ? { topIds: result.topIds } : {}) };
   }
 
-  async stepMany(states: readonly RecurrentState[], tokens: readonly number[]): Promise<{ states: RecurrentState[]; logProbs: Float32Array }> {
+  async stepMany(states: readonly RecurrentState[], tokens: readonly number[]): Promise<{ states: RecurrentState[] } & Distribution> {
     const result = await this.runtime.run(Int32Array.from(tokens), 1, states.length, concatenateRows(states));
     return {
       states: states.map((_, i) => this.runtime.selectRows(result.state, [i])),
       logProbs: result.logProbs,
+      ...(result.topIds ? { topIds: result.topIds } : {}),
     };
   }
 }

@@ -14,7 +14,7 @@ import { Network } from '../../src/model/network';
 import { Random } from '../../src/model/random';
 import { randomModel, vocabularyOf } from './randomModels';
 import { exportOnnx } from '../../src/onnx/exportOnnx';
-import { OPSET_VERSION } from '../../src/onnx/graphInterface';
+import { OPSET_VERSION, TOP_K } from '../../src/onnx/graphInterface';
 import { onnxSchema } from '../../src/onnx/onnxSchema';
 
 const kernels = typescriptKernels();
@@ -92,7 +92,7 @@ describe('ONNX export', () => {
     const metadata = Object.fromEntries(decoded.metadata_props.map((p) => [p.key, p.value]));
     assert.equal(metadata['smart_compose.vocab_size'], '60');
     assert.equal(metadata['smart_compose.cell'], 'gru');
-    assert.equal(metadata['smart_compose.format_version'], '1');
+    assert.equal(metadata['smart_compose.format_version'], '2');
   });
 
   describe('ONNX Runtime on the export matches the TypeScript forward pass (100 tokens, non-zero initial state)', () => {
@@ -126,6 +126,13 @@ describe('ONNX export', () => {
                 const last = expected.logProbs.subarray(expected.logProbs.length - config.vocabSize);
                 assert.ok(Math.max(...last) - Math.min(...last) > 1, 'the test model predicts almost uniformly');
                 if (batch === 3) console.log(`        max |Δ| log-prob ${logProbDiff.toExponential(1)}, state ${stateDiff.toExponential(1)}`);
+                const lastStep = await onnx.run(tokens, steps, batch, state);
+                const k = Math.min(TOP_K, config.vocabSize);
+                for (let row = 0; row < batch; row++) {
+                  const scores = lastStep.logProbs.subarray(row * config.vocabSize, (row + 1) * config.vocabSize);
+                  const best = [...scores.keys()].sort((a, b) => scores[b] - scores[a] || a - b).slice(0, k);
+                  assert.deepEqual([...lastStep.topIds!.subarray(row * k, (row + 1) * k)], best, `batch ${batch}, row ${row}: the graph's top ids`);
+                }
               }
             } finally {
               await onnx.dispose();
