@@ -14,18 +14,27 @@ import { Network } from '../../src/model/network';
 import { Random } from '../../src/model/random';
 import { randomModel, vocabularyOf } from './randomModels';
 import { exportOnnx } from '../../src/onnx/exportOnnx';
-import { OPSET_VERSION, TOP_K } from '../../src/onnx/graphInterface';
+import { OPSET_VERSION, TOP_IDS_OUTPUT, TOP_K } from '../../src/onnx/graphInterface';
 import { onnxSchema } from '../../src/onnx/onnxSchema';
 
 const kernels = typescriptKernels();
 
-async function modelDirectory(model: LanguageModel): Promise<string> {
+async function modelDirectory(model: LanguageModel, onnx = exportOnnx(model)): Promise<string> {
   const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'smart-compose-onnx-'));
   await saveModel(directory, model, vocabularyOf(model.config.vocabSize), {
     training: {},
-    extraFiles: { onnx: { prefix: 'model', extension: '.onnx', data: exportOnnx(model) } },
+    extraFiles: { onnx: { prefix: 'model', extension: '.onnx', data: onnx } },
   });
   return directory;
+}
+
+/** The export as the first exporter wrote it: no TopK node, no top-ids output. */
+function exportWithoutTopIds(model: LanguageModel): Uint8Array {
+  const { ModelProto } = onnxSchema();
+  const message = ModelProto.decode(exportOnnx(model)) as unknown as { graph: { node: { op_type: string }[]; output: { name: string }[] } };
+  message.graph.node = message.graph.node.filter((n) => n.op_type !== 'TopK');
+  message.graph.output = message.graph.output.filter((o) => o.name !== TOP_IDS_OUTPUT);
+  return ModelProto.encode(message as never).finish();
 }
 
 function randomState(model: LanguageModel, batch: number, random: Random): RecurrentState {
@@ -140,6 +149,23 @@ describe('ONNX export', () => {
           });
         }
       }
+    }
+  });
+
+  it('runs an export made before the top-ids output: the same log-probabilities, no top ids', async () => {
+    const model = randomModel({ cell: 'lstm', vocabSize: 70, embeddingSize: 16, hiddenSize: 16, layers: 1, tieWeights: true }, 3, kernels);
+    const [current, earlier] = await Promise.all([
+      createRuntime('onnx', await modelDirectory(model)),
+      createRuntime('onnx', await modelDirectory(model, exportWithoutTopIds(model))),
+    ]);
+    try {
+      const tokens = Int32Array.from([1, 5, 9, 2]);
+      const [a, b] = await Promise.all([current.run(tokens, 2, 2, current.initialState(2)), earlier.run(tokens, 2, 2, earlier.initialState(2))]);
+      assert.deepEqual(b.logProbs, a.logProbs);
+      assert.equal(b.topIds, undefined);
+      assert.equal(a.topIds?.length, 2 * TOP_K);
+    } finally {
+      await Promise.all([current.dispose(), earlier.dispose()]);
     }
   });
 
