@@ -58,6 +58,8 @@ interface SearchedContinuations {
 export interface ContinuationMemo<S> {
   /** Continuations behind each first word (by its id). */
   continuations: Map<number, SearchedContinuations>;
+  /** The options they were searched with (gate, beam width, length): others prune differently. */
+  searchedWith: string;
   /**
    * The state and next-token distribution after each first word: when the writer goes on to type that word,
    * the engine takes them from here instead of running the model on it again.
@@ -66,7 +68,7 @@ export interface ContinuationMemo<S> {
 }
 
 export function emptyMemo<S>(): ContinuationMemo<S> {
-  return { continuations: new Map(), after: new Map() };
+  return { continuations: new Map(), searchedWith: '', after: new Map() };
 }
 
 interface Beam<S> {
@@ -100,6 +102,11 @@ export async function completeAtCursor<S>(
 ): Promise<Suggestion | undefined> {
   const firsts = firstCandidates(table, context, options.firstCandidates);
   if (firsts.length === 0) return undefined;
+  const searchedWith = `${options.minConfidence} ${options.beamWidth} ${options.maxWords}`;
+  if (memo.searchedWith !== searchedWith) {
+    memo.continuations.clear();
+    memo.searchedWith = searchedWith;
+  }
   // A first word's continuations are searched when it could be shown and the last search behind it assumed
   // a lower probability for it than it has now (the writer typed more of it).
   const missing = firsts.filter((f) => f.probability >= options.minConfidence && !(f.probability <= (memo.continuations.get(f.id)?.bound ?? -1)));

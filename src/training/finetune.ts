@@ -304,8 +304,9 @@ const WINDOW_CHARACTERS = 500;
 
 /**
  * About `characters` of held-out text to type, as windows of WINDOW_CHARACTERS spread evenly over the files laid
- * end to end, each from the start of the line it falls in, each typed with its file's text before it as
- * context: the files' headings and badges weigh no more than their share, and every part of a file counts.
+ * end to end, each from the start of the line it falls in (of a line longer than a window, from the word it falls
+ * in), each typed with its file's text before it as context: the files' headings and badges weigh no more than
+ * their share, and every part of a file counts.
  */
 export function spreadWindows(texts: readonly string[], characters: number): { texts: TypedText[]; characters: number } {
   const total = texts.reduce((n, text) => n + text.length, 0);
@@ -320,7 +321,11 @@ export function spreadWindows(texts: readonly string[], characters: number): { t
       previousEnd = 0;
     }
     const text = texts[file];
-    const from = Math.max(previousEnd, text.lastIndexOf('\n', offset - fileStart - 1) + 1);
+    const at = offset - fileStart;
+    const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+    const reach = Math.max(lineStart, at - WINDOW_CHARACTERS);
+    const wordStart = reach + text.slice(reach, at).search(/\S*$/);
+    const from = Math.max(previousEnd, at - lineStart <= WINDOW_CHARACTERS ? lineStart : wordStart);
     const to = Math.min(text.length, from + WINDOW_CHARACTERS);
     if (text.slice(from, to).trim() === '') continue;
     windows.push({ text: text.slice(0, to), from });

@@ -132,4 +132,10 @@ describe('fine-tuning on a workspace', () => {
     assert.equal(characters, 2_000);
     assert.ok(windows[1].from >= windows[0].text.length, 'windows do not overlap');
   });
+
+  it('places windows in a line longer than a window where they fall, from the word there', () => {
+    const paragraph = 'word '.repeat(600);
+    const windows = spreadWindows([paragraph], 1_000).texts.map((t) => (typeof t === 'string' ? { text: t, from: 0 } : t));
+    assert.deepEqual(windows.map((w) => w.from), [750, 2_250]);
+  });
 });

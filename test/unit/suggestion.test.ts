@@ -125,6 +125,20 @@ describe('suggestion engine (through the Kneser-Ney predictor)', () => {
     assert.equal(warm, await trigramEngine().engine.suggest({ document: 'cold', textBeforeCursor: `${atCheckpoint} T` }));
   });
 
+  it('searches again when the gate falls with the context unchanged (the back-off lowers it after an accept)', async () => {
+    const { engine } = trigramEngine();
+    const lowered: string[] = [];
+    const fresh: string[] = [];
+    for (const text of ['The dog', 'The man', 'A cat sat on the', 'The dog ran']) {
+      engine.options = { ...engine.options, minConfidence: 0.6 };
+      await engine.suggest({ document: text, textBeforeCursor: text });
+      engine.options = { ...engine.options, minConfidence: 0.05 };
+      lowered.push(await engine.suggest({ document: text, textBeforeCursor: text }));
+      fresh.push(await trigramEngine(0.05).engine.suggest({ document: 'cold', textBeforeCursor: text }));
+    }
+    assert.deepEqual(lowered, fresh);
+  });
+
   it('reads a word the writer types from the search that predicted it, with no model call, and suggests the same', async () => {
     const { engine, vocabulary } = trigramEngine(0.05);
     const predictor = (engine as unknown as { predictor: KneserNeyPredictor }).predictor;
