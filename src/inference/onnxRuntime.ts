@@ -100,7 +100,7 @@ export class OnnxRuntime implements InferenceRuntime {
     return {
       // slice: the last step alone, not a view that keeps every step's log-probabilities alive.
       logProbs: allSteps ? all : all.slice(all.length - lastStep),
-      ...(this.hasTopIds && !allSteps ? { topIds: lastStepIds(results[TOP_IDS_OUTPUT], batch) } : {}),
+      topIds: this.hasTopIds && !allSteps ? lastStepIds(results[TOP_IDS_OUTPUT], batch) : undefined,
       state: { layers: Array.from({ length: layout.layers }, (_, l) => layout.kinds.map((kind) => floats(results[stateOutputName(kind, l)]))) },
     };
   }

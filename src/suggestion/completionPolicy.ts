@@ -217,11 +217,11 @@ async function searchContinuations<S>(
   if (unrun.length > 0) {
     const step = await predictor.stepMany(unrun.map(() => state), unrun.map(({ id }) => id));
     if (isStale()) return undefined;
-    // Copied: the runtime may reuse its output buffer in the next call, and these are kept across keystrokes.
-    const k = step.topIds ? step.topIds.length / unrun.length : 0;
-    unrun.forEach(({ id }, i) => after.set(id, {
-      state: step.states[i], logProbs: step.logProbs.slice(i * V, (i + 1) * V), topIds: step.topIds?.slice(i * k, (i + 1) * k),
-    }));
+    unrun.forEach(({ id }, i) => {
+      const { logProbs, topIds } = rowOf(step, i, unrun.length, V);
+      // Copied: the runtime may reuse its output buffer in the next call, and these are kept across keystrokes.
+      after.set(id, { state: step.states[i], logProbs: logProbs.slice(), topIds: topIds?.slice() });
+    });
   }
   const logGate = Math.log(options.minConfidence);
   let beams: Beam<S>[] = live.map(({ id, index }) => ({
@@ -254,12 +254,18 @@ async function searchContinuations<S>(
     if (next.length === 0) break;
     const step = await predictor.stepMany(next.map((b) => b.state), next.map((b) => b.token));
     if (isStale()) return undefined;
-    const k = step.topIds ? step.topIds.length / next.length : 0;
-    beams = next.map((b, i) => ({
-      ...b, state: step.states[i], row: step.logProbs.subarray(i * V, (i + 1) * V), top: step.topIds?.subarray(i * k, (i + 1) * k),
-    }));
+    beams = next.map((b, i) => {
+      const { logProbs, topIds } = rowOf(step, i, next.length, V);
+      return { ...b, state: step.states[i], row: logProbs, top: topIds };
+    });
   }
   return results;
+}
+
+/** Row i of a batched distribution of `rows` rows, as views into it. */
+function rowOf(batch: Distribution, i: number, rows: number, V: number): Distribution {
+  const k = batch.topIds ? batch.topIds.length / rows : 0;
+  return { logProbs: batch.logProbs.subarray(i * V, (i + 1) * V), topIds: batch.topIds?.subarray(i * k, (i + 1) * k) };
 }
 
 /**

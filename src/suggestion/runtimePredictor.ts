@@ -20,7 +20,7 @@ export class RuntimePredictor implements Predictor<RecurrentState> {
   async advance(state: RecurrentState, tokens: readonly number[]): Promise<{ state: RecurrentState } & Distribution> {
     const result = await this.runtime.run(Int32Array.from(tokens), tokens.length, 1, state);
     // The engine keeps this distribution across keystrokes; the runtime may reuse its buffer.
-    return { state: result.state, logProbs: result.logProbs.slice(0, this.vocabSize), ...(result.topIds ? { topIds: result.topIds } : {}) };
+    return { state: result.state, logProbs: result.logProbs.slice(0, this.vocabSize), topIds: result.topIds };
   }
 
   async stepMany(states: readonly RecurrentState[], tokens: readonly number[]): Promise<{ states: RecurrentState[] } & Distribution> {
@@ -28,7 +28,7 @@ export class RuntimePredictor implements Predictor<RecurrentState> {
     return {
       states: states.map((_, i) => this.runtime.selectRows(result.state, [i])),
       logProbs: result.logProbs,
-      ...(result.topIds ? { topIds: result.topIds } : {}),
+      topIds: result.topIds,
     };
   }
 }
