@@ -1,5 +1,6 @@
 import { completeWithCase, joinSpacing } from '../model/tokenizer';
 import { Distribution, Predictor } from './predictor';
+import { RecallSource, recallMatches, recallPieces } from './recall';
 import { TokenRole, VocabularyTable } from './vocabularyTable';
 
 export interface PolicyOptions {
@@ -33,6 +34,8 @@ export interface CompletionContext<S> {
   afterWhitespace: boolean;
   /** The last complete token's text (for spacing), if any. */
   previous: string | undefined;
+  /** What the document before the cursor and the model's workspace remember behind the placeholders (recall.ts). */
+  recall: { document: RecallSource; workspace?: RecallSource };
 }
 
 export interface Suggestion {
@@ -88,8 +91,10 @@ interface Beam<S> {
  *    renormalised over the candidates; after whitespace, any word that a writer types after a space;
  * 2. behind each of the best few, a beam search over the next tokens, stopping at a sentence end (kept),
  *    before a line break, or after maxWords tokens;
- * 3. of every candidate text (each prefix of each beam), the one that saves the most keystrokes in
- *    expectation, probability × (length - 1), among those at least minConfidence likely; else nothing.
+ * 3. besides, the strings recalled behind the placeholders (recall.ts: URLs, paths, rare words seen in the
+ *    document or the workspace), whole or cut after one of their parts, as candidates of their own;
+ * 4. of every candidate text (each prefix of each beam, each recalled piece), the one that saves the most
+ *    keystrokes in expectation, probability × (length - 1), among those at least minConfidence likely; else nothing.
  * Never a placeholder (<unk>, <num>, ...), never a line break.
  */
 export async function completeAtCursor<S>(
@@ -100,8 +105,21 @@ export async function completeAtCursor<S>(
   memo: ContinuationMemo<S>,
   isStale: () => boolean,
 ): Promise<Suggestion | undefined> {
-  const firsts = firstCandidates(table, context, options.firstCandidates);
-  if (firsts.length === 0) return undefined;
+  const shown = shownMass(table, context);
+  const recalled = recalledPieces(context, shown, options.minConfidence);
+  const { firsts, total } = firstCandidates(table, context, options.firstCandidates, shown, recalled.mass);
+  if (total <= 1e-9) return undefined;
+  let best: Suggestion | undefined;
+  let bestGain = 0;
+  const consider = (text: string, probability: number) => {
+    const gain = probability * (text.length - 1);
+    if (text.length >= 2 && probability >= options.minConfidence && gain > bestGain) {
+      best = { text, probability };
+      bestGain = gain;
+    }
+  };
+  for (const piece of recalled.pieces) consider(piece.text, piece.mass / total);
+  if (firsts.length === 0) return best;
   const searchedWith = `${options.minConfidence} ${options.beamWidth} ${options.maxWords}`;
   if (memo.searchedWith !== searchedWith) {
     memo.continuations.clear();
@@ -116,20 +134,42 @@ export async function completeAtCursor<S>(
     if (!found) return undefined;
     found.forEach((list, i) => memo.continuations.set(missing[i].id, { list, bound: bounds[i] }));
   }
-  let best: Suggestion | undefined;
-  let bestGain = 0;
   for (const first of firsts) {
     for (const continuation of memo.continuations.get(first.id)?.list ?? []) {
-      const text = first.text + continuation.text;
-      const probability = first.probability * Math.exp(continuation.logProb);
-      const gain = probability * (text.length - 1);
-      if (text.length >= 2 && probability >= options.minConfidence && gain > bestGain) {
-        best = { text, probability };
-        bestGain = gain;
-      }
+      consider(first.text + continuation.text, first.probability * Math.exp(continuation.logProb));
     }
   }
   return best;
+}
+
+/**
+ * After whitespace or punctuation, the probability of the tokens that may start a suggestion there: all but
+ * placeholders, line breaks, and after whitespace the tokens that attach to the previous word. A short list
+ * is excluded, so the total needs no pass over the whole vocabulary.
+ */
+function shownMass<S>(table: VocabularyTable, { logProbs, afterWhitespace }: CompletionContext<S>): number {
+  let excluded = 0;
+  for (const id of table.neverFirst) excluded += Math.exp(logProbs[id]);
+  if (afterWhitespace) for (const id of table.attaching) excluded += Math.exp(logProbs[id]);
+  return Math.max(0, 1 - excluded);
+}
+
+/**
+ * The recalled strings (recall.ts) that extend the partial word, or after whitespace or punctuation that may
+ * come next, as ghost text with their probability mass, and the mass of all of them (it joins the total that
+ * the vocabulary's candidates are renormalised over). After whitespace or punctuation only the document is
+ * asked, and only for classes likely enough to reach the gate: every string it remembers extends "".
+ */
+function recalledPieces<S>(context: CompletionContext<S>, shown: number, gate: number): { pieces: { text: string; mass: number }[]; mass: number } {
+  const { logProbs, prefix, afterWhitespace, previous, recall } = context;
+  const classMass = (classId: number) => Math.exp(logProbs[classId]);
+  const wanted = prefix !== '' ? () => true : (classId: number) => classMass(classId) >= gate * (shown + classMass(classId));
+  const matches = recallMatches(recall.document, prefix === '' ? undefined : recall.workspace, prefix, wanted);
+  let mass = 0;
+  for (const m of matches) mass += classMass(m.classId) * m.share;
+  const pieces = recallPieces(matches, classMass);
+  if (prefix === '' && !afterWhitespace) for (const piece of pieces) piece.text = joinSpacing(previous, piece.text) + piece.text;
+  return { pieces, mass };
 }
 
 interface FirstCandidate {
@@ -139,35 +179,32 @@ interface FirstCandidate {
   probability: number;
 }
 
-function firstCandidates<S>(table: VocabularyTable, context: CompletionContext<S>, count: number): FirstCandidate[] {
-  return context.prefix === '' ? nextWordCandidates(table, context, count) : wordCompletions(table, context, count);
+/**
+ * The first words of a suggestion, their probabilities renormalised over `total`: the mass of every token
+ * that could start one there, recalled strings (`recalledMass`) included.
+ */
+function firstCandidates<S>(table: VocabularyTable, context: CompletionContext<S>, count: number, shown: number, recalledMass: number): { firsts: FirstCandidate[]; total: number } {
+  return context.prefix === '' ? nextWordCandidates(table, context, count, shown + recalledMass) : wordCompletions(table, context, count, recalledMass);
 }
 
-/**
- * After whitespace or punctuation: the likeliest tokens that may start a suggestion there, renormalised over
- * them. The excluded mass (placeholders, line breaks, and after whitespace the tokens that attach to the
- * previous word) is a short list, so the total needs no pass over the whole vocabulary.
- */
-function nextWordCandidates<S>(table: VocabularyTable, { logProbs, topIds, afterWhitespace, previous }: CompletionContext<S>, count: number): FirstCandidate[] {
-  let excluded = 0;
-  for (const id of table.neverFirst) excluded += Math.exp(logProbs[id]);
-  if (afterWhitespace) for (const id of table.attaching) excluded += Math.exp(logProbs[id]);
-  const total = 1 - excluded;
-  if (total <= 1e-9) return [];
+/** After whitespace or punctuation: the likeliest tokens that may start a suggestion there. */
+function nextWordCandidates<S>(table: VocabularyTable, { logProbs, topIds, afterWhitespace, previous }: CompletionContext<S>, count: number, total: number): { firsts: FirstCandidate[]; total: number } {
+  if (total <= 1e-9) return { firsts: [], total };
   const ids = topTokens(logProbs, topIds, table, count, afterWhitespace);
-  return ids.map((id) => {
+  const firsts = ids.map((id) => {
     const word = table.word(id);
     return { id, text: afterWhitespace ? word : joinSpacing(previous, word) + word, probability: Math.exp(logProbs[id]) / total };
   });
+  return { firsts, total };
 }
 
 /**
- * The vocabulary words that extend the partial word (case-aware), renormalised over them. Words with the
- * same surface ("The" and "the" after "Th") pool their probability under the likelier id.
+ * The vocabulary words that extend the partial word (case-aware), renormalised over them and the recalled
+ * strings that extend it. Words with the same surface ("The" and "the" after "Th") pool their probability under the likelier id.
  */
-function wordCompletions<S>(table: VocabularyTable, { logProbs, prefix }: CompletionContext<S>, count: number): FirstCandidate[] {
+function wordCompletions<S>(table: VocabularyTable, { logProbs, prefix }: CompletionContext<S>, count: number, recalledMass: number): { firsts: FirstCandidate[]; total: number } {
   const bySurface = new Map<string, { id: number; logProb: number; mass: number }>();
-  let total = 0;
+  let total = recalledMass;
   for (const id of table.vocabulary.idsWithPrefix(prefix)) {
     if (table.roles[id] === TokenRole.Hidden) continue;
     const surface = completeWithCase(table.word(id), prefix);
@@ -181,7 +218,7 @@ function wordCompletions<S>(table: VocabularyTable, { logProbs, prefix }: Comple
       if (logProbs[id] > entry.logProb) { entry.id = id; entry.logProb = logProbs[id]; }
     }
   }
-  if (total === 0) return [];
+  if (total === 0) return { firsts: [], total };
   const best: FirstCandidate[] = [];
   for (const [surface, { id, mass }] of bySurface) {
     if (best.length === count && mass <= best[count - 1].probability * total) continue;
@@ -189,7 +226,7 @@ function wordCompletions<S>(table: VocabularyTable, { logProbs, prefix }: Comple
     best.sort((a, b) => b.probability - a.probability);
     if (best.length > count) best.pop();
   }
-  return best;
+  return { firsts: best, total };
 }
 
 /**

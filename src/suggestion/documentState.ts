@@ -1,5 +1,6 @@
 import { Vocabulary } from '../model/vocabulary';
 import { ContinuationMemo, emptyMemo } from './completionPolicy';
+import { DocumentRecall } from './documentRecall';
 import { IncrementalTokenizer } from './incrementalTokenizer';
 import { Distribution } from './predictor';
 
@@ -15,6 +16,8 @@ export const CHECKPOINT_EVERY = 16;
 
 export class DocumentState<S> {
   readonly tokenizer: IncrementalTokenizer;
+  /** The URLs, paths, e-mail addresses and rare words of the text before the cursor, for recall. */
+  readonly recall = new DocumentRecall();
   /** The context the states below belong to: <eos> then the window's token ids. */
   context: number[] = [];
   /** State after reading context[0..p) for p a multiple of CHECKPOINT_EVERY. */
@@ -27,7 +30,7 @@ export class DocumentState<S> {
   generation = 0;
 
   constructor(vocabulary: Vocabulary) {
-    this.tokenizer = new IncrementalTokenizer(vocabulary);
+    this.tokenizer = new IncrementalTokenizer(vocabulary, this.recall);
   }
 
   /** Drops everything that depends on context positions from `position` on. */

@@ -3,6 +3,7 @@ import { Vocabulary } from '../model/vocabulary';
 import { completeAtCursor, DEFAULT_POLICY, PolicyOptions } from './completionPolicy';
 import { CHECKPOINT_EVERY, contextWindow, DocumentState } from './documentState';
 import { Distribution, Predictor } from './predictor';
+import { RecallSource } from './recall';
 import { VocabularyTable } from './vocabularyTable';
 
 export interface SuggestionRequest {
@@ -44,6 +45,8 @@ export class SuggestionEngine<S> implements Suggester {
     private readonly predictor: Predictor<S>,
     private readonly vocabulary: Vocabulary,
     public options: PolicyOptions = DEFAULT_POLICY,
+    /** The strings of the workspace the model was fine-tuned on (WorkspaceRecall), if it was. */
+    private readonly workspaceRecall?: RecallSource,
   ) {
     this.table = new VocabularyTable(vocabulary);
   }
@@ -67,6 +70,7 @@ export class SuggestionEngine<S> implements Suggester {
       prefix,
       afterWhitespace: /\s$/.test(complete),
       previous: document.tokenizer.lastToken()?.text,
+      recall: { document: document.recall, workspace: this.workspaceRecall },
     }, this.options, document.memo, isStale);
     if (!suggestion || isStale()) return '';
     if (after.trim() !== '' && after.trimStart().startsWith(suggestion.text.trimStart())) return ''; // it would only repeat what follows

@@ -5,6 +5,12 @@ import { Vocabulary } from '../model/vocabulary';
 const MAX_RESCAN_WITHOUT_WHITESPACE = 4096;
 const WHITESPACE = /\s/;
 
+/** Told of every token that enters or leaves the tokenized text (the document's recall keeps count of them). */
+export interface TokenObserver {
+  added(id: number, text: string): void;
+  removed(id: number, text: string): void;
+}
+
 /**
  * The vocabulary ids of a document's text, kept current as the text changes, at a cost that follows the
  * size of the change rather than of the document: a keystroke rescans from the last token that starts
@@ -19,7 +25,7 @@ export class IncrementalTokenizer {
   private readonly kinds: TokenKind[] = [];
   private readonly texts: string[] = [];
 
-  constructor(private readonly vocabulary: Vocabulary) {}
+  constructor(private readonly vocabulary: Vocabulary, private readonly observer?: TokenObserver) {}
 
   /** Brings the ids up to date with `text` and returns them (the array is owned by this object). */
   update(text: string): readonly number[] {
@@ -32,7 +38,9 @@ export class IncrementalTokenizer {
       position += space.length;
       if (tokenText === '') return;
       this.starts.push(position);
-      this.ids.push(this.vocabulary.id({ text: tokenText, space, kind }));
+      const id = this.vocabulary.id({ text: tokenText, space, kind });
+      this.ids.push(id);
+      this.observer?.added(id, tokenText);
       this.kinds.push(kind);
       this.texts.push(tokenText);
       position += tokenText.length;
@@ -74,6 +82,7 @@ export class IncrementalTokenizer {
   }
 
   private truncate(count: number): void {
+    if (this.observer) for (let k = count; k < this.ids.length; k++) this.observer.removed(this.ids[k], this.texts[k]);
     this.ids.length = count;
     this.starts.length = count;
     this.kinds.length = count;

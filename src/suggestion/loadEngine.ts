@@ -7,6 +7,7 @@ import { DEFAULT_POLICY, PolicyOptions } from './completionPolicy';
 import { Suggester, SuggestionEngine } from './engine';
 import { KneserNeyPredictor } from './kneserNeyPredictor';
 import { RuntimePredictor } from './runtimePredictor';
+import { WorkspaceRecall } from './workspaceRecall';
 
 export interface LoadedEngine {
   engine: SuggestionEngine<RecurrentState>;
@@ -22,9 +23,22 @@ export interface LoadedEngine {
 export async function loadSuggestionEngine(directory: string, runtimeKind: RuntimeKind = 'onnx', policy: Partial<PolicyOptions> = {}): Promise<LoadedEngine> {
   const manifest = await readManifest(directory);
   const vocabulary = vocabularyOf(directory, manifest);
+  const recall = await workspaceRecallOf(directory, manifest);
   const runtime = await createRuntime(runtimeKind, directory);
   const options = { ...DEFAULT_POLICY, ...manifest.policy, ...policy };
-  return { engine: new SuggestionEngine(new RuntimePredictor(runtime), vocabulary, options), runtime, manifest, vocabulary };
+  return { engine: new SuggestionEngine(new RuntimePredictor(runtime), vocabulary, options, recall), runtime, manifest, vocabulary };
+}
+
+/** The workspace strings a fine-tuned model remembers (its `recall` file); a model without one has none. */
+export async function workspaceRecallOf(directory: string, manifest: ModelManifest): Promise<WorkspaceRecall | undefined> {
+  const entry = manifest.files.recall;
+  if (!entry) return undefined;
+  const bytes = await readVerifiedFile(directory, entry, 'recall');
+  try {
+    return WorkspaceRecall.deserialize(bytes);
+  } catch (error) {
+    throw new ModelFormatError(directory, (error as Error).message);
+  }
 }
 
 /** The Kneser-Ney baseline stored with a model, suggesting through the same policy. */
@@ -33,7 +47,7 @@ export async function loadBaselineEngine(directory: string, manifest: ModelManif
   if (!entry) throw new ModelFormatError(directory, 'it holds no Kneser-Ney baseline (retrain it with this version)');
   const trigram = KneserNeyTrigram.deserialize(await readVerifiedFile(directory, entry, 'baseline'));
   const vocabulary = vocabularyOf(directory, manifest);
-  return new SuggestionEngine(new KneserNeyPredictor(trigram, vocabulary.eosId), vocabulary, policy);
+  return new SuggestionEngine(new KneserNeyPredictor(trigram, vocabulary.eosId), vocabulary, policy, await workspaceRecallOf(directory, manifest));
 }
 
 function vocabularyOf(directory: string, manifest: ModelManifest): Vocabulary {

@@ -15,7 +15,8 @@ import { Random } from '../model/random';
 import { Vocabulary } from '../model/vocabulary';
 import { exportOnnx } from '../onnx/exportOnnx';
 import { Suggester } from '../suggestion/engine';
-import { loadSuggestionEngine } from '../suggestion/loadEngine';
+import { loadSuggestionEngine, workspaceRecallOf } from '../suggestion/loadEngine';
+import { WorkspaceRecall } from '../suggestion/workspaceRecall';
 import { StreamBatcher } from './batcher';
 import { chooseNewWords, DEFAULT_NEW_WORD_OPTIONS, NewWord, NewWordOptions } from './newWords';
 import { DEFAULT_TRAIN_OPTIONS, StopReason, StreamValidator, train, TrainOptions, ValidationPoint } from './trainer';
@@ -213,7 +214,10 @@ export async function finetune(baseDirectory: string, documents: readonly Finetu
     progress.report({ phase: 'measuring-before' });
     const beforeStarted = elapsed();
     const beforeDirectory = staging.path('before');
-    await saveModel(beforeDirectory, model, vocabulary, { training: {}, policy: base.manifest.policy, extraFiles: { onnx: onnxFile(model) } });
+    const baseRecall = await workspaceRecallOf(baseDirectory, base.manifest);
+    await saveModel(beforeDirectory, model, vocabulary, {
+      training: {}, policy: base.manifest.policy, extraFiles: { onnx: onnxFile(model), ...(baseRecall ? { recall: recallFile(baseRecall) } : {}) },
+    });
     const before = await measureHeldOut(beforeDirectory, model, vocabulary, scored, typed, settings.runtime, signal);
     const measuringSeconds = elapsed() - beforeStarted;
     log(`before: perplexity ${before.perplexity.toFixed(2)}, ksr ${percent(before.ksr)}, ksr_word ${percent(before.ksrWord)} (gate ${before.minConfidence})`);
@@ -241,6 +245,7 @@ export async function finetune(baseDirectory: string, documents: readonly Finetu
     progress.report({ phase: 'measuring-after', etaSeconds: measuringSeconds });
     const candidate = staging.path('model');
     const trigram = KneserNeyTrigram.train(trainTexts.map((t) => encodeDocument(t, vocabulary).ids), vocabulary.size, vocabulary.unkId);
+    const recall = WorkspaceRecall.fromTexts(trainTexts, vocabulary);
     const training = { steps: result.steps, tokens: result.tokens, seconds: result.seconds, tokensPerSecond: result.tokensPerSecond, stoppedBy: result.stoppedBy, history: [startPoint, ...result.history] };
     const record: TrainingRecord = {
       corpus: { description: 'workspace fine-tuning', files: trainDocuments.length, tokens: trainTokens.length },
@@ -254,7 +259,7 @@ export async function finetune(baseDirectory: string, documents: readonly Finetu
     await saveModel(candidate, model, vocabulary, {
       training: record,
       policy: base.manifest.policy,
-      extraFiles: { onnx: onnxFile(model), baseline: { prefix: 'baseline', extension: '.kn3', data: trigram.serialize() } },
+      extraFiles: { onnx: onnxFile(model), baseline: { prefix: 'baseline', extension: '.kn3', data: trigram.serialize() }, recall: recallFile(recall) },
     });
     const after = await measureHeldOut(candidate, model, vocabulary, scored, typed, settings.runtime, signal);
     log(`after: perplexity ${after.perplexity.toFixed(2)}, ksr ${percent(after.ksr)}, ksr_word ${percent(after.ksrWord)} (gate ${after.minConfidence})`);
@@ -353,6 +358,10 @@ function scoringPieces(texts: readonly string[], vocabulary: Vocabulary, tokens:
     }
   }
   return { documents, tokens: total };
+}
+
+function recallFile(recall: WorkspaceRecall) {
+  return { prefix: 'recall', extension: '.json', data: recall.serialize() };
 }
 
 function onnxFile(model: LanguageModel) {
