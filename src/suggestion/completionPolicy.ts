@@ -2,6 +2,7 @@ import { completeWithCase, joinSpacing } from '../model/tokenizer';
 import { Distribution, Predictor } from './predictor';
 import { RecallSource, recallMatches, recallPieces } from './recall';
 import { TokenRole, VocabularyTable } from './vocabularyTable';
+import { WordCache } from './wordCache';
 
 export interface PolicyOptions {
   /** Completions of the partial word (or first words after a space) that are expanded further. */
@@ -36,6 +37,8 @@ export interface CompletionContext<S> {
   previous: string | undefined;
   /** What the document before the cursor and the model's workspace remember behind the placeholders (recall.ts). */
   recall: { document: RecallSource; workspace?: RecallSource };
+  /** The document's own word counts, mixed into the first word's probability (wordCache.ts). */
+  words?: WordCache;
 }
 
 export interface Suggestion {
@@ -147,10 +150,10 @@ export async function completeAtCursor<S>(
  * placeholders, line breaks, and after whitespace the tokens that attach to the previous word. A short list
  * is excluded, so the total needs no pass over the whole vocabulary.
  */
-function shownMass<S>(table: VocabularyTable, { logProbs, afterWhitespace }: CompletionContext<S>): number {
+function shownMass<S>(table: VocabularyTable, context: CompletionContext<S>): number {
   let excluded = 0;
-  for (const id of table.neverFirst) excluded += Math.exp(logProbs[id]);
-  if (afterWhitespace) for (const id of table.attaching) excluded += Math.exp(logProbs[id]);
+  for (const id of table.neverFirst) excluded += firstProbability(context, id);
+  if (context.afterWhitespace) for (const id of table.attaching) excluded += firstProbability(context, id);
   return Math.max(0, 1 - excluded);
 }
 
@@ -161,8 +164,8 @@ function shownMass<S>(table: VocabularyTable, { logProbs, afterWhitespace }: Com
  * asked, and only for classes likely enough to reach the gate: every string it remembers extends "".
  */
 function recalledPieces<S>(context: CompletionContext<S>, shown: number, gate: number): { pieces: { text: string; mass: number }[]; mass: number } {
-  const { logProbs, prefix, afterWhitespace, previous, recall } = context;
-  const classMass = (classId: number) => Math.exp(logProbs[classId]);
+  const { prefix, afterWhitespace, previous, recall } = context;
+  const classMass = (classId: number) => firstProbability(context, classId);
   const wanted = prefix !== '' ? () => true : (classId: number) => classMass(classId) >= gate * (shown + classMass(classId));
   const matches = recallMatches(recall.document, prefix === '' ? undefined : recall.workspace, prefix, wanted);
   let mass = 0;
@@ -170,6 +173,12 @@ function recalledPieces<S>(context: CompletionContext<S>, shown: number, gate: n
   const pieces = recallPieces(matches, classMass);
   if (prefix === '' && !afterWhitespace) for (const piece of pieces) piece.text = joinSpacing(previous, piece.text) + piece.text;
   return { pieces, mass };
+}
+
+/** The probability of a first word: the model's, mixed with the document's own word counts. */
+function firstProbability<S>({ logProbs, words }: CompletionContext<S>, id: number): number {
+  const p = Math.exp(logProbs[id]);
+  return words ? words.probability(id, p) : p;
 }
 
 interface FirstCandidate {
@@ -188,12 +197,13 @@ function firstCandidates<S>(table: VocabularyTable, context: CompletionContext<S
 }
 
 /** After whitespace or punctuation: the likeliest tokens that may start a suggestion there. */
-function nextWordCandidates<S>(table: VocabularyTable, { logProbs, topIds, afterWhitespace, previous }: CompletionContext<S>, count: number, total: number): { firsts: FirstCandidate[]; total: number } {
+function nextWordCandidates<S>(table: VocabularyTable, context: CompletionContext<S>, count: number, total: number): { firsts: FirstCandidate[]; total: number } {
+  const { logProbs, topIds, afterWhitespace, previous } = context;
   if (total <= 1e-9) return { firsts: [], total };
   const ids = topTokens(logProbs, topIds, table, count, afterWhitespace);
   const firsts = ids.map((id) => {
     const word = table.word(id);
-    return { id, text: afterWhitespace ? word : joinSpacing(previous, word) + word, probability: Math.exp(logProbs[id]) / total };
+    return { id, text: afterWhitespace ? word : joinSpacing(previous, word) + word, probability: firstProbability(context, id) / total };
   });
   return { firsts, total };
 }
@@ -202,14 +212,15 @@ function nextWordCandidates<S>(table: VocabularyTable, { logProbs, topIds, after
  * The vocabulary words that extend the partial word (case-aware), renormalised over them and the recalled
  * strings that extend it. Words with the same surface ("The" and "the" after "Th") pool their probability under the likelier id.
  */
-function wordCompletions<S>(table: VocabularyTable, { logProbs, prefix }: CompletionContext<S>, count: number, recalledMass: number): { firsts: FirstCandidate[]; total: number } {
+function wordCompletions<S>(table: VocabularyTable, context: CompletionContext<S>, count: number, recalledMass: number): { firsts: FirstCandidate[]; total: number } {
+  const { logProbs, prefix } = context;
   const bySurface = new Map<string, { id: number; logProb: number; mass: number }>();
   let total = recalledMass;
   for (const id of table.vocabulary.idsWithPrefix(prefix)) {
     if (table.roles[id] === TokenRole.Hidden) continue;
     const surface = completeWithCase(table.word(id), prefix);
     if (surface === undefined) continue;
-    const p = Math.exp(logProbs[id]);
+    const p = firstProbability(context, id);
     total += p;
     const entry = bySurface.get(surface);
     if (!entry) bySurface.set(surface, { id, logProb: logProbs[id], mass: p });

@@ -3,6 +3,7 @@ import { ContinuationMemo, emptyMemo } from './completionPolicy';
 import { DocumentRecall } from './documentRecall';
 import { IncrementalTokenizer } from './incrementalTokenizer';
 import { Distribution } from './predictor';
+import { WordCache } from './wordCache';
 
 /**
  * The recurrent context the engine keeps per document. The model reads at most the last 512-1,024 tokens
@@ -18,6 +19,8 @@ export class DocumentState<S> {
   readonly tokenizer: IncrementalTokenizer;
   /** The URLs, paths, e-mail addresses and rare words of the text before the cursor, for recall. */
   readonly recall = new DocumentRecall();
+  /** How often the text before the cursor holds each token, for the cache model. */
+  readonly words = new WordCache();
   /** The context the states below belong to: <eos> then the window's token ids. */
   context: number[] = [];
   /** State after reading context[0..p) for p a multiple of CHECKPOINT_EVERY. */
@@ -30,7 +33,10 @@ export class DocumentState<S> {
   generation = 0;
 
   constructor(vocabulary: Vocabulary) {
-    this.tokenizer = new IncrementalTokenizer(vocabulary, this.recall);
+    this.tokenizer = new IncrementalTokenizer(vocabulary, {
+      added: (id, text) => { this.recall.added(id, text); this.words.added(id); },
+      removed: (id, text) => { this.recall.removed(id, text); this.words.removed(id); },
+    });
   }
 
   /** Drops everything that depends on context positions from `position` on. */

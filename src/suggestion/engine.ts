@@ -71,6 +71,7 @@ export class SuggestionEngine<S> implements Suggester {
       afterWhitespace: /\s$/.test(complete),
       previous: document.tokenizer.lastToken()?.text,
       recall: { document: document.recall, workspace: this.workspaceRecall },
+      words: document.words,
     }, this.options, document.memo, isStale);
     if (!suggestion || isStale()) return '';
     if (after.trim() !== '' && after.trimStart().startsWith(suggestion.text.trimStart())) return ''; // it would only repeat what follows

@@ -8,6 +8,7 @@ import { KneserNeyPredictor } from '../../src/suggestion/kneserNeyPredictor';
 import { prefixRange, recallMatches, recallPieces } from '../../src/suggestion/recall';
 import { DocumentRecall } from '../../src/suggestion/documentRecall';
 import { WorkspaceRecall } from '../../src/suggestion/workspaceRecall';
+import { WordCache } from '../../src/suggestion/wordCache';
 
 const CORPUS = [
   'The dog bit the man. The man ran home. See the docs at the site.',
@@ -111,5 +112,32 @@ describe('recall probabilities', () => {
     assert.deepEqual(prefixRange(sorted, ''), [0, 6]);
     assert.deepEqual(prefixRange(sorted, 'c'), [6, 6]);
     assert.deepEqual(prefixRange(sorted, 'b'), [4, 6]);
+  });
+});
+
+describe('word cache', () => {
+  it('raises the words the document used, more as the document grows, and forgets deleted ones', () => {
+    const cache = new WordCache();
+    assert.equal(cache.probability(7, 0.01), 0.01);
+    cache.added(7);
+    const afterOne = cache.probability(7, 0.01);
+    for (let i = 0; i < 99; i++) cache.added(8);
+    assert.ok(afterOne > 0.01, 'a word used once is likelier');
+    assert.ok(cache.probability(8, 0.01) > cache.probability(7, 0.01), 'a word used often, more so');
+    assert.ok(cache.probability(9, 0.01) < 0.01, 'an unused word gives up some of its probability');
+    cache.removed(7);
+    assert.ok(cache.probability(7, 0.01) < 0.01);
+  });
+
+  it('settles a close call between two completions for the word the document keeps using', async () => {
+    // After "the", "cart" and "card" are equally likely to the trigram, "cart" first by id order.
+    const corpus = 'I saw the cart. I saw the card. You got the card. You got the cart.\n'.repeat(20);
+    const vocabulary = Vocabulary.build(countTokens([corpus]), { minCount: 1, maxSize: 100 });
+    const trigram = KneserNeyTrigram.train([Int32Array.from(vocabulary.encode(tokenize(corpus)))], vocabulary.size, vocabulary.unkId);
+    const e = new SuggestionEngine(new KneserNeyPredictor(trigram, vocabulary.eosId), vocabulary, { ...DEFAULT_POLICY, maxWords: 0, minConfidence: 0.3 });
+    const plain = await e.suggest({ document: 'fresh', textBeforeCursor: 'We saw the ca' });
+    const used = await e.suggest({ document: 'd', textBeforeCursor: 'A card. One card, two card. We saw the ca' });
+    const other = await e.suggest({ document: 'e', textBeforeCursor: 'A cart. One cart, two cart. We saw the ca' });
+    assert.deepEqual([used, other], ['rd', 'rt'], `without the document: "${plain}"`);
   });
 });
