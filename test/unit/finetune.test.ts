@@ -23,7 +23,8 @@ async function snapshot(directory: string): Promise<Record<string, string>> {
 describe('fine-tuning on a workspace', () => {
   it('learns the workspace\'s new words, suggests them, and keeps a model that is better on held-out files', async () => {
     const base = await tinyBaseModel();
-    const workspace = await writeWorkspace(5);
+    const link = 'Runbooks live at https://runbooks.quux.example/deploy/cluster for every node.';
+    const workspace = await writeWorkspace(5, { 'links.md': `${link}\n\n${link}\n`, 'more-links.md': `${link}\n` });
     const out = await newOut();
     const documents = await documentsOf(workspace);
     const started = performance.now();
@@ -44,8 +45,10 @@ describe('fine-tuning on a workspace', () => {
     const { engine, runtime, manifest } = await loadSuggestionEngine(out);
     try {
       assert.equal(manifest.policy?.minConfidence, result.after.minConfidence, 'the gate measured is the gate stored');
-      assert.ok(manifest.files.onnx && manifest.files.baseline, 'a full model directory: weights, ONNX export, Kneser-Ney baseline');
+      assert.ok(manifest.files.onnx && manifest.files.baseline && manifest.files.recall, 'a full model directory: weights, ONNX export, Kneser-Ney baseline, recall');
       assert.match(await engine.suggest({ document: 'd', textBeforeCursor: 'Restart the Frob' }), /^nicator\b/);
+      // A URL of the workspace's training files, in a document that never held it: the recall file has it.
+      assert.equal(await engine.suggest({ document: 'e', textBeforeCursor: 'See https://runbooks.q' }), 'uux.example/deploy/cluster');
       // The figure reported is the written model's own: the held-out text typed again through a fresh engine.
       const heldOut = documents.filter((d) => result.heldOutFiles.includes(d.path)).map((d) => d.text);
       const again = await measureSavings(engine, spreadWindows(heldOut, QUICK.evaluationCharacters!).texts);
