@@ -20,7 +20,7 @@ export class DocumentState<S> {
   /** The URLs, paths, e-mail addresses and rare words of the text before the cursor, for recall. */
   readonly recall = new DocumentRecall();
   /** How often the text before the cursor holds each token, for the cache model. */
-  readonly words = new WordCache();
+  readonly words: WordCache;
   /** The context the states below belong to: <eos> then the window's token ids. */
   context: number[] = [];
   /** State after reading context[0..p) for p a multiple of CHECKPOINT_EVERY. */
@@ -33,6 +33,7 @@ export class DocumentState<S> {
   generation = 0;
 
   constructor(vocabulary: Vocabulary) {
+    this.words = new WordCache(vocabulary.size);
     this.tokenizer = new IncrementalTokenizer(vocabulary, {
       added: (id, text) => { this.recall.added(id, text); this.words.added(id); },
       removed: (id, text) => { this.recall.removed(id, text); this.words.removed(id); },

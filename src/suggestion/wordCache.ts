@@ -16,19 +16,22 @@ const CACHE_WEIGHT = 0.2;
 const HALF_WEIGHT_TOKENS = 50;
 
 export class WordCache {
-  private readonly counts = new Map<number, number>();
+  /** By token id: a typed array, since the policy asks it for every word that extends the prefix. */
+  private readonly counts: Uint32Array;
   private tokens = 0;
 
+  constructor(vocabularySize: number) {
+    this.counts = new Uint32Array(vocabularySize);
+  }
+
   added(id: number): void {
-    this.counts.set(id, (this.counts.get(id) ?? 0) + 1);
+    this.counts[id]++;
     this.tokens++;
   }
 
   removed(id: number): void {
-    const count = this.counts.get(id);
-    if (count === undefined) return;
-    if (count === 1) this.counts.delete(id);
-    else this.counts.set(id, count - 1);
+    if (this.counts[id] === 0) return;
+    this.counts[id]--;
     this.tokens--;
   }
 
@@ -36,6 +39,6 @@ export class WordCache {
   probability(id: number, modelProbability: number): number {
     if (this.tokens === 0) return modelProbability;
     const weight = CACHE_WEIGHT * this.tokens / (this.tokens + HALF_WEIGHT_TOKENS);
-    return (1 - weight) * modelProbability + weight * (this.counts.get(id) ?? 0) / this.tokens;
+    return (1 - weight) * modelProbability + weight * this.counts[id] / this.tokens;
   }
 }

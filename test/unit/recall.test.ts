@@ -117,7 +117,7 @@ describe('recall probabilities', () => {
 
 describe('word cache', () => {
   it('raises the words the document used, more as the document grows, and forgets deleted ones', () => {
-    const cache = new WordCache();
+    const cache = new WordCache(10);
     assert.equal(cache.probability(7, 0.01), 0.01);
     cache.added(7);
     const afterOne = cache.probability(7, 0.01);
