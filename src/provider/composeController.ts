@@ -1,6 +1,7 @@
 import { Cancellation, Suggester } from '../suggestion/engine';
 import { PolicyOptions } from '../suggestion/completionPolicy';
 import { BackOff } from './backOff';
+import { isSecretFile } from '../training/secretFiles';
 import { isSuggestionPosition, ScopeSettings } from './scope';
 import { TypedThroughCache } from './typedThrough';
 
@@ -49,7 +50,7 @@ export class ComposeController {
     cancellation?: Cancellation,
   ): Promise<ComposeAnswer> {
     this.backOff.observe(request.document, request.textBeforeCursor);
-    if (!isSuggestionPosition(request.languageId, request.textBeforeCursor, settings)) {
+    if (isSecretDocument(request.document) || !isSuggestionPosition(request.languageId, request.textBeforeCursor, settings)) {
       return { text: '', source: 'not here' };
     }
     const rest = this.typedThrough.lookup(request.document, request.textBeforeCursor);
@@ -76,4 +77,18 @@ export class ComposeController {
   reset(): void {
     this.typedThrough.clear();
   }
+}
+
+/**
+ * A document whose file holds secrets by nature (.env, keys, credential stores: the files training never reads)
+ * gets no suggestions: recall would offer its own values back, and a value typed there is nobody's next word.
+ */
+function isSecretDocument(uri: string): boolean {
+  let path: string;
+  try {
+    path = decodeURIComponent(new URL(uri).pathname);
+  } catch {
+    return false;
+  }
+  return isSecretFile(path);
 }

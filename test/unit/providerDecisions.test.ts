@@ -157,6 +157,11 @@ describe('provider: compose controller', () => {
     assert.equal(loads, 0);
     assert.deepEqual(await controller.suggest(request('// a note', 'typescript'), settings, engine), { text: '', source: 'no model' });
     assert.equal(loads, 1);
+    for (const document of ['file:///home/me/project/.env', 'file:///home/me/project/config/.env.local', 'file:///home/me/.npmrc', 'file:///c%3A/keys/server.pem']) {
+      assert.deepEqual(await controller.suggest({ ...request('API_URL=https://example.org and the'), document }, settings, engine), { text: '', source: 'not here' }, document);
+    }
+    assert.equal(loads, 1, 'nor in files that hold secrets by nature');
+    assert.deepEqual(await controller.suggest({ ...request('The dog bit the'), document: 'file:///home/me/project/env-notes.md' }, settings, engine), { text: '', source: 'no model' });
   });
 
   it('raises the gate it passes to the engine after suggestions are typed over', async () => {
