@@ -1,3 +1,4 @@
+import { EMAIL, PATH, RESERVED_WORDS, UNK, URL } from '../model/vocabulary';
 import { scrubSecrets } from '../training/secrets';
 
 /**
@@ -16,8 +17,8 @@ import { scrubSecrets } from '../training/secrets';
  * a string never seen: a first occurrence is the most common case of all.
  */
 
-/** The placeholder ids whose strings are recalled: <unk>, <url>, <path>, <email> (src/model/vocabulary.ts). */
-export const RECALLED_CLASSES: readonly number[] = [0, 3, 4, 5];
+/** The placeholder ids whose strings are recalled: <unk>, <url>, <path>, <email> (fixed in every vocabulary). */
+export const RECALLED_CLASSES: readonly number[] = [UNK, URL, PATH, EMAIL].map((word) => RESERVED_WORDS.indexOf(word));
 const RECALLED = new Set(RECALLED_CLASSES);
 /** The workspace's share of a class counts like this many occurrences in the document. */
 const WORKSPACE_PSEUDO_COUNT = 2;

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { KneserNeyTrigram } from '../../src/baseline/kneserNey';
 import { tokenize } from '../../src/model/tokenizer';
-import { countTokens, Vocabulary } from '../../src/model/vocabulary';
+import { countTokens, RESERVED_WORDS, URL, Vocabulary } from '../../src/model/vocabulary';
 import { DEFAULT_POLICY } from '../../src/suggestion/completionPolicy';
 import { SuggestionEngine } from '../../src/suggestion/engine';
 import { KneserNeyPredictor } from '../../src/suggestion/kneserNeyPredictor';
@@ -14,7 +14,7 @@ const CORPUS = [
   'The dog bit the man. The man ran home. See the docs at the site.',
   'A cat sat on the mat. Read more in the guide at the site.',
 ].join('\n').repeat(20);
-const URL_CLASS = 3;
+const URL_CLASS = RESERVED_WORDS.indexOf(URL);
 
 function engine(workspace?: WorkspaceRecall) {
   const vocabulary = Vocabulary.build(countTokens([CORPUS]), { minCount: 1, maxSize: 200 });
