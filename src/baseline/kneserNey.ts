@@ -158,6 +158,9 @@ export class KneserNeyTrigram {
   private readonly biGamma: Float64Array; // gamma2(v)
   private readonly p1: Float64Array; // P1(w), final unigram distribution
   private readonly scratch: Float64Array;
+  /** sparseDistribution's output: a context has at most V successors of each order. */
+  private readonly successorIds: Int32Array;
+  private readonly successorExtra: Float64Array;
 
   private constructor(vocabSize: number, unkId: number, discounts: KneserNeyDiscounts, tri: TrigramTable, bi: BigramTable) {
     this.vocabSize = vocabSize;
@@ -174,6 +177,8 @@ export class KneserNeyTrigram {
     groupTotalsAndGammas(bi.biStart, vocabSize + 1, bi.biCount, discounts.bigram, this.biTotal, this.biGamma);
     this.p1 = unigramDistribution(bi.uniCount, discounts.unigram);
     this.scratch = new Float64Array(vocabSize);
+    this.successorIds = new Int32Array(2 * vocabSize);
+    this.successorExtra = new Float64Array(2 * vocabSize);
   }
 
   /**
@@ -207,7 +212,7 @@ export class KneserNeyTrigram {
   get sizes(): KneserNeySizes {
     const parts: { byteLength: number }[] = [
       ...Object.values(this.tri), ...Object.values(this.bi),
-      this.ctxTotal, this.ctxGamma, this.biTotal, this.biGamma, this.p1, this.scratch,
+      this.ctxTotal, this.ctxGamma, this.biTotal, this.biGamma, this.p1, this.scratch, this.successorIds, this.successorExtra,
     ];
     return {
       trigramContexts: this.tri.ctxU.length,
@@ -265,33 +270,60 @@ export class KneserNeyTrigram {
    * P1 by gamma3 gamma2 and the sparse a2, a3 terms are added over successors only.
    */
   logDistribution(u: number, v: number, out: Float32Array): void {
+    const p = this.scratch;
+    this.distribution(u, v, p, 'logDistribution');
+    if (out.length !== p.length) throw new RangeError(`logDistribution: out has length ${out.length}, expected vocabSize ${p.length}`);
+    for (let w = 0; w < p.length; w++) out[w] = Math.log(p[w]);
+  }
+
+  /** P(w | u v) for every w (as logDistribution, without the logarithms), into `out` of length vocabSize. */
+  distribution(u: number, v: number, out: Float64Array, caller = 'distribution'): void {
     const V = this.vocabSize;
-    const cv = this.contextWord(u, v, 'logDistribution');
+    if (out.length !== V) throw new RangeError(`${caller}: out has length ${out.length}, expected vocabSize ${V}`);
+    const { scale, count, ids, extra } = this.sparseDistribution(u, v, caller);
+    const p1 = this.p1;
+    for (let w = 0; w < V; w++) out[w] = scale * p1[w];
+    for (let i = 0; i < count; i++) out[ids[i]] += extra[i];
+  }
+
+  /**
+   * P(. | u v) in the expanded form of logDistribution: P(w) = scale P1(w) plus extra[i] for every i < count with
+   * ids[i] = w (the successors of v and of u v; a word can be both). ids and extra are reused by the next call.
+   */
+  sparseDistribution(u: number, v: number, caller = 'sparseDistribution'): { scale: number; count: number; ids: Int32Array; extra: Float64Array } {
+    const V = this.vocabSize;
+    const cv = this.contextWord(u, v, caller);
     const cu = u === -1 ? V : u;
-    if (out.length !== V) throw new RangeError(`logDistribution: out has length ${out.length}, expected vocabSize ${V}`);
     const { biStart, biW, biCount } = this.bi;
     const { triStart, triW, triCount } = this.tri;
     const d = this.discounts;
-    const p = this.scratch;
-    const p1 = this.p1;
+    const { successorIds: ids, successorExtra: extra } = this;
 
     const bs = biStart[cv], be = biStart[cv + 1];
     const ctx = this.findContext(cu, cv);
     const gamma2 = be > bs ? this.biGamma[cv] : 1;
     const gamma3 = ctx >= 0 ? this.ctxGamma[ctx] : 1;
-    const g = gamma3 * gamma2;
-    for (let w = 0; w < V; w++) p[w] = g * p1[w];
+    let count = 0;
     if (be > bs) {
       const scale = gamma3 / this.biTotal[cv];
-      for (let i = bs; i < be; i++) p[biW[i]] += scale * discounted(biCount.get(i), d.bigram);
+      for (let i = bs; i < be; i++, count++) {
+        ids[count] = biW[i];
+        extra[count] = scale * discounted(biCount.get(i), d.bigram);
+      }
     }
     if (ctx >= 0) {
       const scale = 1 / this.ctxTotal[ctx];
-      for (let i = triStart[ctx], e = triStart[ctx + 1]; i < e; i++) {
-        p[triW[i]] += scale * discounted(triCount.get(i), d.trigram);
+      for (let i = triStart[ctx], e = triStart[ctx + 1]; i < e; i++, count++) {
+        ids[count] = triW[i];
+        extra[count] = scale * discounted(triCount.get(i), d.trigram);
       }
     }
-    for (let w = 0; w < V; w++) out[w] = Math.log(p[w]);
+    return { scale: gamma3 * gamma2, count, ids, extra };
+  }
+
+  /** P1(w), the unigram distribution every context backs off to. */
+  unigram(): Float64Array {
+    return this.p1;
   }
 
   /**

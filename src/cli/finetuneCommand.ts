@@ -50,6 +50,7 @@ export async function runFinetune(o: FinetuneCommandOptions): Promise<void> {
         seconds: (performance.now() - started) / 1000,
         files_used: collected.documents.length,
         files_held_out: result.heldOutFiles.length,
+        held_out_files: result.heldOutFiles,
         files_skipped: collected.skipped,
         secrets_removed: collected.redactions,
         new_words: result.newWords.length,
@@ -57,6 +58,7 @@ export async function runFinetune(o: FinetuneCommandOptions): Promise<void> {
         held_out_characters: result.heldOutCharacters,
         before: figures(result.before),
         after: figures(result.after),
+        ngram_weight: result.ngramWeight,
         kept: result.kept,
         out: o.out,
       }) + '\n');

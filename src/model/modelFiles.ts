@@ -64,8 +64,12 @@ export interface ModelManifest {
   /** Further files by role, e.g. { baseline: ..., onnx: ... }. */
   files: Record<string, FileEntry>;
   training: TrainingRecord;
-  /** Completion-policy settings measured best for this model (e.g. its confidence gate), if any. */
-  policy?: Partial<{ firstCandidates: number; beamWidth: number; maxWords: number; minConfidence: number }>;
+  /**
+   * Settings measured best for this model, if any: the completion policy's (e.g. its confidence gate) and
+   * `ngramWeight`, the share of the model's own distribution when it suggests interpolated with its Kneser-Ney
+   * trigram (a fine-tuned model's is the workspace's; absent: the model alone).
+   */
+  policy?: Partial<{ firstCandidates: number; beamWidth: number; maxWords: number; minConfidence: number; ngramWeight: number }>;
 }
 
 export class ModelFormatError extends Error {

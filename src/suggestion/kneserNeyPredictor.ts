@@ -2,7 +2,7 @@ import { KneserNeyTrigram } from '../baseline/kneserNey';
 import { Predictor } from './predictor';
 
 /** The trigram's state is its two-word context; -1 stands before the document start. */
-interface TrigramContext {
+export interface TrigramContext {
   readonly u: number;
   readonly v: number;
 }
@@ -23,8 +23,7 @@ export class KneserNeyPredictor implements Predictor<TrigramContext> {
   }
 
   async advance(state: TrigramContext, tokens: readonly number[]): Promise<{ state: TrigramContext; logProbs: Float32Array }> {
-    let context = state;
-    for (const token of tokens) context = this.next(context, token);
+    const context = this.read(state, tokens);
     const logProbs = new Float32Array(this.vocabSize);
     this.model.logDistribution(context.u, context.v, logProbs);
     return { state: context, logProbs };
@@ -34,15 +33,27 @@ export class KneserNeyPredictor implements Predictor<TrigramContext> {
     const V = this.vocabSize;
     const logProbs = new Float32Array(states.length * V);
     const next = states.map((state, i) => {
-      const context = this.next(state, tokens[i]);
+      const context = this.read(state, [tokens[i]]);
       this.model.logDistribution(context.u, context.v, logProbs.subarray(i * V, (i + 1) * V));
       return context;
     });
     return { states: next, logProbs };
   }
 
-  /** <eos> marks a document boundary: the trigram restarts from its document-start context. */
-  private next(context: TrigramContext, token: number): TrigramContext {
-    return token === this.eosId ? DOCUMENT_START : { u: context.v, v: token };
+  /** The context after reading `tokens`. <eos> marks a document boundary: the trigram restarts from the document start. */
+  read(state: TrigramContext, tokens: readonly number[]): TrigramContext {
+    let context = state;
+    for (const token of tokens) context = token === this.eosId ? DOCUMENT_START : { u: context.v, v: token };
+    return context;
+  }
+
+  /** The next token's distribution in `context`, as KneserNeyTrigram.sparseDistribution gives it. */
+  sparseDistribution(context: TrigramContext): ReturnType<KneserNeyTrigram['sparseDistribution']> {
+    return this.model.sparseDistribution(context.u, context.v);
+  }
+
+  /** P1, the distribution every context backs off to. */
+  unigram(): Float64Array {
+    return this.model.unigram();
   }
 }

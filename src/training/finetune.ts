@@ -2,20 +2,20 @@ import { KneserNeyTrigram } from '../baseline/kneserNey';
 import { typeThrough } from '../evaluation/engineSavings';
 import { tuneConfidenceGate } from '../evaluation/gateTuning';
 import { codePointLength, TypedText } from '../evaluation/keystrokes';
-import { measureLanguage } from '../evaluation/languageMeasures';
+import { chooseInterpolationWeight, perplexityOf } from '../evaluation/interpolation';
 import { ModelScorer } from '../evaluation/modelScorer';
 import { RuntimeKind } from '../inference/runtime';
-import { encodeDocument, encodeStream, EncodedDocument, wordCandidates } from '../model/encoding';
+import { encodeDocument, encodeStream, EncodedDocument } from '../model/encoding';
 import { extendVocabulary } from '../model/extendVocabulary';
 import { ModelStaging } from '../model/installModel';
 import { createKernels, KernelKind } from '../model/kernels/createKernels';
 import { LanguageModel } from '../model/languageModel';
-import { loadModel, ModelManifest, saveModel, TrainingRecord, updateManifest } from '../model/modelFiles';
+import { LoadedModel, loadModel, ModelManifest, readVerifiedFile, saveModel, SaveOptions, TrainingRecord, updateManifest } from '../model/modelFiles';
 import { Random } from '../model/random';
 import { Vocabulary } from '../model/vocabulary';
 import { exportOnnx } from '../onnx/exportOnnx';
 import { Suggester } from '../suggestion/engine';
-import { loadSuggestionEngine, workspaceRecallOf } from '../suggestion/loadEngine';
+import { loadSuggestionEngine } from '../suggestion/loadEngine';
 import { WorkspaceRecall } from '../suggestion/workspaceRecall';
 import { StreamBatcher } from './batcher';
 import { chooseNewWords, DEFAULT_NEW_WORD_OPTIONS, NewWord, NewWordOptions } from './newWords';
@@ -64,7 +64,7 @@ export interface FinetuneSettings {
 }
 
 export const DEFAULT_FINETUNE_SETTINGS: FinetuneSettings = {
-  maxSeconds: 120,
+  maxSeconds: 105,
   maxEpochs: 10,
   learningRate: 2e-3,
   warmupSteps: 20,
@@ -130,7 +130,10 @@ export interface FinetuneResult {
   heldOutFiles: string[];
   newWords: NewWord[];
   before: HeldOutFigures;
+  /** The new model as it suggests: interpolated with the workspace's trigram at `ngramWeight` (MixturePredictor). */
   after: HeldOutFigures;
+  /** The new model's share of the interpolation, chosen on the held-out files; 1 when the model alone was best. */
+  ngramWeight: number;
   /** Held-out measures were taken on this much text. */
   heldOutTokens: number;
   heldOutCharacters: number;
@@ -166,15 +169,17 @@ const SCORE_PIECE_TOKENS = 2_048;
  *  1. whole files are held out (seeded, at least one); the rest are training files;
  *  2. words frequent in the training files and missing from the vocabulary are added (`chooseNewWords`,
  *     `extendVocabulary`);
- *  3. "before" is the base model with that extended vocabulary, measured on the held-out files: perplexity,
- *     and keystroke savings through the suggestion engine with the runtime the editor uses, at the gate
- *     chosen for it on that text;
+ *  3. "before" is measured on the held-out files: keystroke savings of the base model as the writer has it,
+ *     through the suggestion engine with the runtime the editor uses, at the gate chosen for it on that text;
+ *     perplexity with the extended vocabulary (the same tokens as after);
  *  4. the trainer fine-tunes it at a lower learning rate, validating on the held-out files (early stopping,
- *     best weights kept); "after" is measured as "before" was, with a gate chosen for it the same way;
+ *     best weights kept); a Kneser-Ney trigram is counted on the training files, and the model's weight in
+ *     their interpolation (MixturePredictor) is chosen by held-out perplexity; "after" is the interpolation,
+ *     measured as "before" was, with a gate chosen for it the same way;
  *  5. the new model is kept when its held-out perplexity is lower and its keystroke savings (ksr_word) are
- *     not lower. Then it is written as a full model directory (weights, ONNX export, a Kneser-Ney trigram
- *     retrained on the training files for the new vocabulary, the gate) into a staging directory beside
- *     `out` and moved into place so that a kill at any moment leaves the previous model usable.
+ *     not lower. Then it is written as a full model directory (weights, ONNX export, the trigram, the recall
+ *     lexicon, the gate and the weight) into a staging directory beside `out` and moved into place so that a
+ *     kill at any moment leaves the previous model usable.
  */
 export async function finetune(baseDirectory: string, documents: readonly FinetuneDocument[], options: FinetuneOptions, hooks: FinetuneHooks = {}): Promise<FinetuneResult> {
   const settings: FinetuneSettings = { ...DEFAULT_FINETUNE_SETTINGS, ...options };
@@ -214,11 +219,11 @@ export async function finetune(baseDirectory: string, documents: readonly Finetu
     progress.report({ phase: 'measuring-before' });
     const beforeStarted = elapsed();
     const beforeDirectory = staging.path('before');
-    const baseRecall = await workspaceRecallOf(baseDirectory, base.manifest);
-    await saveModel(beforeDirectory, model, vocabulary, {
-      training: {}, policy: base.manifest.policy, extraFiles: { onnx: onnxFile(model), ...(baseRecall ? { recall: recallFile(baseRecall) } : {}) },
-    });
-    const before = await measureHeldOut(beforeDirectory, model, vocabulary, scored, typed, settings.runtime, signal);
+    await saveModel(beforeDirectory, base.model, base.vocabulary, { training: {}, policy: base.manifest.policy, extraFiles: await suggestionFilesOf(baseDirectory, base) });
+    const before = {
+      perplexity: perplexityOf(await modelLogProbs(model, vocabulary, scored, signal)),
+      ...await measureSavings(beforeDirectory, typed, settings.runtime, signal),
+    };
     const measuringSeconds = elapsed() - beforeStarted;
     log(`before: perplexity ${before.perplexity.toFixed(2)}, ksr ${percent(before.ksr)}, ksr_word ${percent(before.ksrWord)} (gate ${before.minConfidence})`);
 
@@ -256,12 +261,17 @@ export async function finetune(baseDirectory: string, documents: readonly Finetu
       stoppedBy: result.stoppedBy,
       history: training.history,
     };
+    const modelAfter = await modelLogProbs(model, vocabulary, scored, signal);
+    const interpolation = chooseInterpolationWeight(modelAfter, trigramLogProbs(trigram, scored));
+    log(`interpolated with the workspace trigram at weight ${interpolation.weight} for the model: held-out perplexity ${perplexityOf(modelAfter).toFixed(2)} alone, ${interpolation.perplexity.toFixed(2)} interpolated`);
+    const { ngramWeight: _baseWeight, ...basePolicy } = base.manifest.policy ?? {};
+    const policy = interpolation.weight < 1 ? { ...basePolicy, ngramWeight: interpolation.weight } : basePolicy;
     await saveModel(candidate, model, vocabulary, {
       training: record,
-      policy: base.manifest.policy,
+      policy,
       extraFiles: { onnx: onnxFile(model), baseline: { prefix: 'baseline', extension: '.kn3', data: trigram.serialize() }, recall: recallFile(recall) },
     });
-    const after = await measureHeldOut(candidate, model, vocabulary, scored, typed, settings.runtime, signal);
+    const after = { perplexity: interpolation.perplexity, ...await measureSavings(candidate, typed, settings.runtime, signal) };
     log(`after: perplexity ${after.perplexity.toFixed(2)}, ksr ${percent(after.ksr)}, ksr_word ${percent(after.ksrWord)} (gate ${after.minConfidence})`);
 
     const kept = after.perplexity < before.perplexity && after.ksrWord >= before.ksrWord;
@@ -274,7 +284,7 @@ export async function finetune(baseDirectory: string, documents: readonly Finetu
       checkCancelled();
       progress.report({ phase: 'writing', etaSeconds: 0 });
       await updateManifest(candidate, {
-        policy: { ...base.manifest.policy, minConfidence: after.minConfidence },
+        policy: { ...policy, minConfidence: after.minConfidence },
         training: { ...record, figures: figuresRecord(before, after, scored.tokens, typed.characters) },
       });
       await staging.install('model');
@@ -283,7 +293,7 @@ export async function finetune(baseDirectory: string, documents: readonly Finetu
     return {
       kept, decision, out: options.out, seconds: elapsed(),
       trainFiles: trainDocuments.map((d) => d.path), heldOutFiles: heldOutDocuments.map((d) => d.path),
-      newWords, before, after, heldOutTokens: scored.tokens, heldOutCharacters: typed.characters, training,
+      newWords, before, after, ngramWeight: interpolation.weight, heldOutTokens: scored.tokens, heldOutCharacters: typed.characters, training,
     };
   } finally {
     kernels.dispose();
@@ -360,6 +370,18 @@ function scoringPieces(texts: readonly string[], vocabulary: Vocabulary, tokens:
   return { documents, tokens: total };
 }
 
+/**
+ * The files besides the weights that the base suggests with (its recall, its trigram when it interpolates), read
+ * for a copy of it: "before" is the model as the writer has it.
+ */
+async function suggestionFilesOf(directory: string, base: LoadedModel): Promise<NonNullable<SaveOptions['extraFiles']>> {
+  const files: NonNullable<SaveOptions['extraFiles']> = { onnx: onnxFile(base.model) };
+  const { recall, baseline } = base.manifest.files;
+  if (recall) files.recall = { prefix: 'recall', extension: '.json', data: await readVerifiedFile(directory, recall, 'recall') };
+  if (baseline && base.manifest.policy?.ngramWeight !== undefined) files.baseline = { prefix: 'baseline', extension: '.kn3', data: await readVerifiedFile(directory, baseline, 'baseline') };
+  return files;
+}
+
 function recallFile(recall: WorkspaceRecall) {
   return { prefix: 'recall', extension: '.json', data: recall.serialize() };
 }
@@ -368,25 +390,34 @@ function onnxFile(model: LanguageModel) {
   return { prefix: 'model', extension: '.onnx', data: exportOnnx(model), derivedFromWeights: true };
 }
 
-/**
- * Perplexity of the in-memory model on the scored pieces, then keystroke savings through a suggestion engine
- * loaded from `directory`, where that model is saved with its ONNX export (for the editor's runtime). The gate
- * is chosen for the model on the typed text (`tuneConfidenceGate`) before the savings are measured there:
- * before and after get that same advantage, so the comparison stays fair.
- */
-async function measureHeldOut(
-  directory: string, model: LanguageModel, vocabulary: Vocabulary,
-  scored: ScoringPieces, typed: { texts: TypedText[] }, runtime: RuntimeKind, signal: AbortSignal | undefined,
-): Promise<HeldOutFigures> {
+/** The in-memory model's log-probability of every scored token, a cancellation check between pieces. */
+async function modelLogProbs(model: LanguageModel, vocabulary: Vocabulary, scored: ScoringPieces, signal: AbortSignal | undefined): Promise<Float64Array> {
   const scorer = new ModelScorer(model, vocabulary.eosId);
-  const candidates = wordCandidates(vocabulary);
-  let nll = 0, count = 0;
+  const logProbs = new Float64Array(scored.tokens);
+  let at = 0;
   for (const piece of scored.documents) {
     await turn(signal);
-    const figures = measureLanguage([piece], scorer, candidates, vocabulary.unkId);
-    nll += Math.log(figures.perplexity) * figures.tokens;
-    count += figures.tokens;
+    scorer.score(piece.ids, (p, row) => { logProbs[at++] = row[piece.ids[p]]; });
   }
+  return logProbs;
+}
+
+/** The trigram's log-probability of every scored token, each piece from the document-start context as the model's. */
+function trigramLogProbs(trigram: KneserNeyTrigram, scored: ScoringPieces): Float64Array {
+  const logProbs = new Float64Array(scored.tokens);
+  let at = 0;
+  for (const { ids } of scored.documents) {
+    for (let p = 0; p < ids.length; p++) logProbs[at++] = trigram.logProb(p >= 2 ? ids[p - 2] : -1, p >= 1 ? ids[p - 1] : -1, ids[p]);
+  }
+  return logProbs;
+}
+
+/**
+ * Keystroke savings through a suggestion engine loaded from `directory` (a model saved with its ONNX export, for
+ * the editor's runtime). The gate is chosen for the model on the typed text (`tuneConfidenceGate`) before the
+ * savings are measured there: before and after get that same advantage, so the comparison stays fair.
+ */
+async function measureSavings(directory: string, typed: { texts: TypedText[] }, runtime: RuntimeKind, signal: AbortSignal | undefined): Promise<Omit<HeldOutFigures, 'perplexity'>> {
   const loaded = await loadSuggestionEngine(directory, runtime);
   try {
     const engine = cancellable(loaded.engine, signal);
@@ -395,7 +426,7 @@ async function measureHeldOut(
     // The sweep typed the text with accept-next-word at every gate it tried: ksr_word at the chosen one is there.
     const ksrWord = rows.find((row) => row.minConfidence === chosen)!.ksr;
     const { ksr } = await typeThrough(engine, typed.texts, false);
-    return { perplexity: Math.exp(nll / Math.max(1, count)), ksr, ksrWord, minConfidence: chosen };
+    return { ksr, ksrWord, minConfidence: chosen };
   } finally {
     await loaded.runtime.dispose();
   }

@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import { measureSavings } from '../../src/evaluation/engineSavings';
 import { loadSuggestionEngine } from '../../src/suggestion/loadEngine';
 import { finetune, FinetuneCancelledError, FinetuneInputError, FinetuneProgress, spreadWindows, splitFiles } from '../../src/training/finetune';
-import { documentsOf, QUICK, tinyBaseModel, writeWorkspace } from './finetuneFixtures';
+import { Random } from '../../src/model/random';
+import { BASE_TEXT, documentsOf, QUICK, tinyBaseModel, writeWorkspace } from './finetuneFixtures';
 
 async function newOut(): Promise<string> {
   return path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'smart-compose-out-')), 'model');
@@ -45,6 +46,9 @@ describe('fine-tuning on a workspace', () => {
     const { engine, runtime, manifest } = await loadSuggestionEngine(out);
     try {
       assert.equal(manifest.policy?.minConfidence, result.after.minConfidence, 'the gate measured is the gate stored');
+      // A workspace of repeated sentences is what the trigram counts exactly: interpolating it lowers perplexity.
+      assert.ok(result.ngramWeight > 0 && result.ngramWeight < 1, `weight ${result.ngramWeight}`);
+      assert.equal(manifest.policy?.ngramWeight, result.ngramWeight, 'the weight chosen is the weight stored');
       assert.ok(manifest.files.onnx && manifest.files.baseline && manifest.files.recall, 'a full model directory: weights, ONNX export, Kneser-Ney baseline, recall');
       assert.match(await engine.suggest({ document: 'd', textBeforeCursor: 'Restart the Frob' }), /^nicator\b/);
       // A URL of the workspace's training files, in a document that never held it: the recall file has it.
@@ -58,9 +62,16 @@ describe('fine-tuning on a workspace', () => {
     }
   });
 
-  it('writes nothing when the new model is not better (no training time: the same perplexity)', async () => {
+  it('writes nothing when the new model is not better (no training time, and a workspace trigram that cannot help)', async () => {
     const out = await newOut();
-    const result = await finetune(await tinyBaseModel(), await documentsOf(await writeWorkspace(3)), { ...QUICK, maxSeconds: 0, out });
+    // Training files of the base's words in random order, the held-out file the prose the base model knows: the
+    // trigram of the shuffles is no help on it, and untrained weights give the same perplexity as before.
+    const random = new Random(7);
+    const words = BASE_TEXT.split(' ');
+    const documents = Array.from({ length: 5 }, (_, i) => ({ path: `shuffled-${i}.md`, text: Array.from({ length: 120 }, () => words[random.int(words.length)]).join(' ') }));
+    for (const i of splitFiles(documents.map((_, i) => i), QUICK.heldOutFraction!, 1).heldOut) documents[i] = { path: `prose-${i}.md`, text: BASE_TEXT };
+    const result = await finetune(await tinyBaseModel(), documents, { ...QUICK, maxSeconds: 0, seed: 1, out });
+    assert.equal(result.ngramWeight, 1, 'the model alone');
     assert.equal(result.kept, false);
     assert.match(result.decision, /not kept/);
     assert.deepEqual(await fs.readdir(path.dirname(out)), [], 'no model and no staging left');

@@ -12,7 +12,7 @@ import { DEFAULT_TRAIN_OPTIONS, train } from '../../src/training/trainer';
 import { collectWorkspace, DEFAULT_COLLECT_OPTIONS } from '../../src/training/workspaceFiles';
 
 /** General prose for the base model: none of the workspace's own words. */
-const BASE_TEXT = [
+export const BASE_TEXT = [
   'The team met on Monday to plan the next release of the service.',
   'We wrote the notes in a shared document so that everyone could read them.',
   'Before you start, read the guide and check that the tests pass on your machine.',
