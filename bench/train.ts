@@ -1,5 +1,5 @@
 /**
- * npm run bench:train -- [--json] [--seconds S] [--arch lstm,gru]
+ * npm run bench:train -- [--json] [--seconds S] [--arch lstm,gru] [--sampled N]
  *
  * Training speed of our engine against TensorFlow.js on the reference model (embedding 128, one layer of
  * 256 units, vocabulary 10,000, full softmax, sequence 32, batch 32, Adam), measured in the same run on the
@@ -15,6 +15,7 @@ import { createModel } from '../src/model/languageModel';
 import { Network } from '../src/model/network';
 import { Random } from '../src/model/random';
 import { Adam, clipGradientNorm } from '../src/training/adam';
+import { ClassSampler } from '../src/training/classSampler';
 import { REFERENCE_MODEL, ReferenceModelSpec, trainingStepFlops } from './tfjsReference';
 
 interface OursMeasurement {
@@ -26,7 +27,19 @@ interface OursMeasurement {
   kernels: string;
 }
 
-async function measureOurs(spec: ReferenceModelSpec, seconds: number, threads: 1 | 2): Promise<OursMeasurement> {
+/** Word ids with Zipf's frequencies, P(w) ∝ 1 / (w + 1). */
+function zipfTokens(count: number, vocab: number, random: Random): Int32Array {
+  const cumulative = new Float64Array(vocab);
+  for (let w = 0, sum = 0; w < vocab; w++) cumulative[w] = sum += 1 / (w + 1);
+  return Int32Array.from({ length: count }, () => {
+    const u = random.next() * cumulative[vocab - 1];
+    let lo = 0, hi = vocab - 1;
+    while (lo < hi) { const mid = (lo + hi) >>> 1; if (cumulative[mid] <= u) lo = mid + 1; else hi = mid; }
+    return lo;
+  });
+}
+
+async function measureOurs(spec: ReferenceModelSpec, seconds: number, threads: 1 | 2, sampledClasses = 0): Promise<OursMeasurement> {
   const kernels = await wasmKernels({ threads });
   try {
     const model = createModel({ cell: spec.arch, vocabSize: spec.vocab, embeddingSize: spec.embedding, hiddenSize: spec.hidden, layers: 1, tieWeights: false }, kernels, 1);
@@ -34,11 +47,12 @@ async function measureOurs(spec: ReferenceModelSpec, seconds: number, threads: 1
     const adam = new Adam(kernels, model.params);
     const random = new Random(1234);
     const rows = spec.batch * spec.seq;
-    const inputs = Int32Array.from({ length: rows }, () => random.int(spec.vocab));
-    const targets = Int32Array.from({ length: rows }, () => random.int(spec.vocab));
+    const inputs = zipfTokens(rows, spec.vocab, random);
+    const targets = zipfTokens(rows, spec.vocab, random);
+    const sampler = sampledClasses > 0 ? new ClassSampler(zipfTokens(100_000, spec.vocab, random), spec.vocab, sampledClasses) : undefined;
     const step = () => {
       model.params.zeroGrads();
-      network.forward(inputs, spec.seq, random);
+      network.forward(inputs, spec.seq, random, sampler?.sample(targets, random));
       network.backward(targets);
       clipGradientNorm(kernels, model.params, 1);
       adam.step(1e-3);
@@ -84,12 +98,15 @@ async function main(): Promise<void> {
     .option('--cpu-seconds <s>', 'measuring time for the (slow) TF.js cpu backend', Number, 8)
     .addOption(new Option('--threads <n>', 'threads for our kernels').choices(['1', '2']).default('2'))
     .option('--arch <list>', 'cells to measure', 'lstm,gru')
+    .option('--sampled <n>', 'also measure a sampled softmax with n draws (0: not)', Number, 0)
     .parse(process.argv)
-    .opts<{ json?: boolean; seconds: number; cpuSeconds: number; threads: '1' | '2'; arch: string }>();
+    .opts<{ json?: boolean; seconds: number; cpuSeconds: number; threads: '1' | '2'; arch: string; sampled: number }>();
   const summary: Record<string, unknown> = {};
   for (const arch of options.arch.split(',') as ('lstm' | 'gru')[]) {
     const spec: ReferenceModelSpec = { arch, ...REFERENCE_MODEL };
-    const ours = await measureOurs(spec, options.seconds, options.threads === '1' ? 1 : 2);
+    const threads = options.threads === '1' ? 1 : 2;
+    const ours = await measureOurs(spec, options.seconds, threads);
+    const sampled = options.sampled > 0 ? await measureOurs(spec, options.seconds, threads, options.sampled) : undefined;
     const wasm = measureTfjsInChild(arch, 'wasm', options.seconds);
     const cpu = measureTfjsInChild(arch, 'cpu', options.cpuSeconds);
     const tfjs = wasm.tokensPerSecond >= cpu.tokensPerSecond ? wasm : cpu;
@@ -97,10 +114,12 @@ async function main(): Promise<void> {
     console.log(`${arch}: ours ${ours.tokensPerSecond.toFixed(0)} tokens/s (${ours.gflops.toFixed(1)} GFLOP/s, ${ours.kernels}, peak RSS ${ours.peakRssMB.toFixed(0)} MB)`);
     console.log(`${arch}: tfjs wasm ${wasm.tokensPerSecond.toFixed(0)} tokens/s (${wasm.gflops.toFixed(1)} GFLOP/s, ${wasm.variant ?? ''} ${wasm.threads ?? ''} threads), cpu ${cpu.tokensPerSecond.toFixed(0)} tokens/s (${cpu.gflops.toFixed(1)} GFLOP/s)`);
     console.log(`${arch}: ratio ${ratio.toFixed(2)} against tfjs ${tfjs.backend}, full softmax both`);
+    if (sampled) console.log(`${arch}: ours with a sampled softmax (targets + ${options.sampled} draws) ${sampled.tokensPerSecond.toFixed(0)} tokens/s, ${(sampled.tokensPerSecond / ours.tokensPerSecond).toFixed(2)}x our full softmax`);
     summary[arch] = {
       ours: Math.round(ours.tokensPerSecond), tfjs: Math.round(tfjs.tokensPerSecond), ratio: Number(ratio.toFixed(2)),
       tfjs_backend: tfjs.backend, ours_gflops: Number(ours.gflops.toFixed(1)), tfjs_gflops: Number(tfjs.gflops.toFixed(1)),
       ours_peak_rss_mb: Math.round(ours.peakRssMB),
+      ...(sampled ? { ours_sampled: Math.round(sampled.tokensPerSecond), sampled_over_full: Number((sampled.tokensPerSecond / ours.tokensPerSecond).toFixed(2)) } : {}),
     };
   }
   if (options.json) console.log(JSON.stringify(summary));

@@ -2,7 +2,7 @@ import { CELLS } from './cells';
 import { Dropout } from './dropout';
 import { embeddingBackward, embeddingForward } from './embedding';
 import { LanguageModel } from './languageModel';
-import { OutputLayer } from './outputLayer';
+import { OutputLayer, SampledClasses } from './outputLayer';
 import { Random } from './random';
 import { RecurrentLayer } from './recurrentLayer';
 
@@ -56,9 +56,9 @@ export class Network {
 
   /**
    * tokens: [steps·B] time-major (row t·B + b). Runs forward from the current state and returns the logits
-   * [steps·B × V] (a view into the output layer's buffer).
+   * [steps·B × V] (a view into the output layer's buffer), or [steps·B × C] over a training step's sampled classes.
    */
-  forward(tokens: Int32Array, steps: number, random?: Random): Float32Array {
+  forward(tokens: Int32Array, steps: number, random?: Random, classes?: SampledClasses): Float32Array {
     if (steps < 1 || steps > this.steps) throw new Error(`steps must be in 1..${this.steps}, got ${steps}`);
     if (this.training && !random) throw new Error('training forward needs a Random for dropout');
     const rows = steps * this.batch;
@@ -70,7 +70,7 @@ export class Network {
     for (let l = 0; l < this.layers.length; l++) {
       x = this.layers[l].forward(this.dropouts[l].forward(x, random), steps);
     }
-    return this.output.forward(this.dropouts[this.layers.length].forward(x, random), rows);
+    return this.output.forward(this.dropouts[this.layers.length].forward(x, random), rows, classes);
   }
 
   /**

@@ -3,6 +3,7 @@ import { Network } from '../model/network';
 import { Random } from '../model/random';
 import { Adam, clipGradientNorm } from './adam';
 import { StreamBatcher } from './batcher';
+import { ClassSampler } from './classSampler';
 import { LearningRateSchedule } from './schedule';
 
 export interface TrainOptions {
@@ -25,6 +26,11 @@ export interface TrainOptions {
   /** Training steps between validations (0 = once per epoch). */
   validateEvery: number;
   seed: number;
+  /**
+   * Draws a step's softmax runs over besides the batch's targets (sampled softmax, ClassSampler); 0 = the full
+   * softmax over the vocabulary. Validation is always over the full vocabulary.
+   */
+  sampledClasses: number;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -41,6 +47,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   maxSeconds: Infinity,
   validateEvery: 0,
   seed: 1,
+  sampledClasses: 0,
 };
 
 export interface TrainProgress {
@@ -49,7 +56,7 @@ export interface TrainProgress {
   /** Fraction of the planned work done, 0..1 (by epochs or by time budget, whichever ends first). */
   fraction: number;
   tokensPerSecond: number;
-  /** Mean training loss (nats per token) since the last report. */
+  /** Mean training loss (nats per token) since the last report; with a sampled softmax, over the sampled classes. */
   trainLoss: number;
   learningRate: number;
   etaSeconds: number;
@@ -102,6 +109,7 @@ export async function train(
   const batcher = new StreamBatcher(trainTokens, options.batch, options.steps);
   const network = new Network(model, { batch: options.batch, steps: options.steps, training: true, dropout: options.dropout });
   const validator = new StreamValidator(model, validTokens);
+  const sampler = options.sampledClasses > 0 ? new ClassSampler(trainTokens, model.config.vocabSize, options.sampledClasses) : undefined;
   const adam = new Adam(kernels, params);
   const schedule = new LearningRateSchedule(options);
   const best = new Float32Array(params.values);
@@ -148,7 +156,7 @@ export async function train(
       if (hooks.isCancelled?.()) { stoppedBy = 'cancelled'; break training; }
       if (elapsed() >= options.maxSeconds) { stoppedBy = 'time-budget'; break training; }
       params.zeroGrads();
-      network.forward(batcher.inputs, steps, random);
+      network.forward(batcher.inputs, steps, random, sampler?.sample(batcher.targets.subarray(0, steps * options.batch), random));
       const { loss, count } = network.backward(batcher.targets);
       clipGradientNorm(kernels, params, options.clipNorm);
       adam.step(schedule.rate(step, done()));

@@ -4,6 +4,7 @@ import { ModelConfig } from '../../src/model/config';
 import { typescriptKernels } from '../../src/model/kernels/typescriptKernels';
 import { createModel } from '../../src/model/languageModel';
 import { Network } from '../../src/model/network';
+import { SampledClasses } from '../../src/model/outputLayer';
 import { Random } from '../../src/model/random';
 
 /**
@@ -117,5 +118,35 @@ describe('gradient checks', () => {
         for (const [name, error] of Object.entries(errors)) assert.ok(error < BOUND, `${name}: relative error ${error}`);
       });
     }
+  }
+
+  for (const cellType of Object.keys(CELLS) as CellType[]) {
+    it(`${cellType} whole model over sampled classes: every parameter's gradient matches finite differences of the sampled loss`, () => {
+      const config: ModelConfig = { cell: cellType, vocabSize: 9, embeddingSize: 4, hiddenSize: 5, layers: 1, tieWeights: true };
+      const model = createModel(config, kernels, 3);
+      const random = new Random(13);
+      for (const t of model.params.tensors()) for (let i = 0; i < t.size; i++) t.value[i] = random.uniform(0.8);
+      const batch = 2, steps = 3, rows = batch * steps;
+      const network = new Network(model, { batch, steps, training: true, dropout: 0.3 });
+      const inputs = Int32Array.from({ length: rows }, () => random.int(config.vocabSize));
+      const targets = Int32Array.of(2, -1, 5, 2, 7, 5);
+      // The targets' classes (correction 0) and two drawn ones with their importance terms; words 0, 1, 3, 4, 6
+      // are outside: their output rows get no gradient but through the input embedding.
+      const classes: SampledClasses = {
+        ids: Int32Array.of(2, 5, 7, 8, 6),
+        logitCorrection: Float32Array.of(0, 0, 0, -0.7, 1.2),
+        targetColumns: Int32Array.from(targets, (t) => (t < 0 ? -1 : [2, 5, 7].indexOf(t))),
+      };
+      const forward = () => network.forward(inputs, steps, new Random(5), classes);
+      const meanLoss = () => kernels.softmaxCrossEntropy(forward(), classes.targetColumns, rows, classes.ids.length, 0) / (rows - 1);
+      model.params.zeroGrads();
+      forward();
+      network.backward(targets);
+      for (const tensor of model.params.tensors()) {
+        const error = relativeError(tensor.grad, numericGradient(tensor.value, meanLoss));
+        assert.ok(error < BOUND, `${tensor.name}: relative error ${error}`);
+      }
+      assert.equal(model.params.get('output.b').grad[4], 0, 'a word outside the classes gets no output gradient');
+    });
   }
 });
