@@ -143,7 +143,7 @@ export interface FinetuneResult {
   /** Held-out measures were taken on this much text. */
   heldOutTokens: number;
   heldOutCharacters: number;
-  training: { steps: number; tokens: number; seconds: number; tokensPerSecond: number; stoppedBy: StopReason; history: ValidationPoint[] };
+  training: { steps: number; tokens: number; seconds: number; tokensPerSecond: number; stoppedBy: StopReason; history: ValidationPoint[]; sampledClasses: number };
 }
 
 /** The workspace gives nothing to learn from; the message says what is missing. */
@@ -257,7 +257,7 @@ export async function finetune(baseDirectory: string, documents: readonly Finetu
     const candidate = staging.path('model');
     const trigram = KneserNeyTrigram.train(trainTexts.map((t) => encodeDocument(t, vocabulary).ids), vocabulary.size, vocabulary.unkId);
     const recall = WorkspaceRecall.fromTexts(trainTexts, vocabulary);
-    const training = { steps: result.steps, tokens: result.tokens, seconds: result.seconds, tokensPerSecond: result.tokensPerSecond, stoppedBy: result.stoppedBy, history: [startPoint, ...result.history] };
+    const training = { steps: result.steps, tokens: result.tokens, seconds: result.seconds, tokensPerSecond: result.tokensPerSecond, stoppedBy: result.stoppedBy, history: [startPoint, ...result.history], sampledClasses: trainOptions.sampledClasses };
     const record: TrainingRecord = {
       corpus: { description: 'workspace fine-tuning', files: trainDocuments.length, tokens: trainTokens.length },
       hyperparameters: { ...trainOptions, maxSeconds: String(trainOptions.maxSeconds), newWords: newWords.length, baseWeightsSha256: base.manifest.weights.sha256 },

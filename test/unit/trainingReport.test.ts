@@ -86,6 +86,9 @@ describe('fine-tuning report', () => {
     assert.equal(byClass(svg, 'circle', 'marker-held-out').length, 13);
     const legend = DomUtils.textContent(byClass(svg, 'g', 'legend-item'));
     assert.ok(legend.includes('training loss') && legend.includes('held-out loss'));
+    assert.ok(!legend.includes('sampled'));
+    assert.match(DomUtils.textContent(byClass(renderLossChart(history, 4096, true), 'g', 'legend-item')), /training loss \(sampled softmax\)/,
+      "a sampled softmax's training loss is not the full softmax's, and the legend says so");
     const labels = DomUtils.textContent(byClass(svg, 'text', 'axis-label'));
     assert.ok(labels.includes('training step (4,096 tokens a step)') && labels.includes('loss (nats per token)'));
     assert.ok(byClass(svg, 'text', 'tick').length >= 6, 'ticks on both axes');

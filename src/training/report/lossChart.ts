@@ -24,8 +24,11 @@ const PLOT_HEIGHT = HEIGHT - MARGIN.top - MARGIN.bottom;
 const X_TICKS = 6;
 const Y_TICKS = 5;
 
-/** The two curves, each over the validations where its loss is a finite number, in step order. */
-export function lossCurves(history: readonly ReportLossPoint[]): LossCurve[] {
+/**
+ * The two curves, each over the validations where its loss is a finite number, in step order. A sampled
+ * softmax's training loss is over the sampled classes, below what the full softmax would give: its label says so.
+ */
+export function lossCurves(history: readonly ReportLossPoint[], sampledSoftmax = false): LossCurve[] {
   const ordered = [...history].sort((a, b) => a.step - b.step);
   const curve = (key: LossCurve['key'], label: string, loss: (p: ReportLossPoint) => number): LossCurve => {
     const points: LossCurve['points'] = [];
@@ -41,7 +44,7 @@ export function lossCurves(history: readonly ReportLossPoint[]): LossCurve[] {
     }
     return { key, label, points, notFinite };
   };
-  return [curve('train', 'training loss', (p) => p.trainLoss), curve('held-out', 'held-out loss', (p) => p.validLoss)];
+  return [curve('train', sampledSoftmax ? 'training loss (sampled softmax)' : 'training loss', (p) => p.trainLoss), curve('held-out', 'held-out loss', (p) => p.validLoss)];
 }
 
 /**
@@ -49,8 +52,8 @@ export function lossCurves(history: readonly ReportLossPoint[]): LossCurve[] {
  * validation has a finite loss, a note that says so: notes are paragraphs of class "chart-note".
  * `tokensPerStep` labels the step axis with the text a step reads.
  */
-export function renderLossChart(history: readonly ReportLossPoint[], tokensPerStep?: number): string {
-  const curves = lossCurves(history);
+export function renderLossChart(history: readonly ReportLossPoint[], tokensPerStep?: number, sampledSoftmax = false): string {
+  const curves = lossCurves(history, sampledSoftmax);
   const all = curves.flatMap((c) => c.points);
   if (all.length === 0) {
     const why = history.length === 0

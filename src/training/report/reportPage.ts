@@ -96,7 +96,7 @@ ${rows}
 </details>`;
   return `<section>
 <h2>Loss</h2>
-${renderLossChart(history, tokensPerStep(r.result.training))}
+${renderLossChart(history, tokensPerStep(r.result.training), (r.result.training.sampledClasses ?? 0) > 0)}
 ${lowest}
 ${table}
 </section>`;

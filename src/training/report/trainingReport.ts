@@ -43,6 +43,8 @@ export interface ReportResult {
     tokensPerSecond: number;
     stoppedBy: string;
     history: readonly ReportLossPoint[];
+    /** Draws of the sampled softmax it trained with (its training loss is over those classes); absent or 0: full. */
+    sampledClasses?: number;
   };
 }
 
