@@ -81,6 +81,7 @@ interface Beam<S> {
   text: string;
   logProb: number;
   lastWord: string;
+  lastId: number;
   words: number;
   state: S;
   row: Float32Array;
@@ -133,7 +134,7 @@ export async function completeAtCursor<S>(
   const missing = firsts.filter((f) => f.probability >= options.minConfidence && !(f.probability <= (memo.continuations.get(f.id)?.bound ?? -1)));
   if (missing.length > 0) {
     const bounds = missing.map((f) => Math.min(1, SEARCH_BOUND_SLACK * f.probability));
-    const found = await searchContinuations(predictor, table, context.state, missing.map((f) => f.id), bounds, options, memo.after, isStale);
+    const found = await searchContinuations(predictor, table, context.state, missing.map((f) => f.id), bounds, options, memo.after, context.words, isStale);
     if (!found) return undefined;
     found.forEach((list, i) => memo.continuations.set(missing[i].id, { list, bound: bounds[i] }));
   }
@@ -198,9 +199,13 @@ function firstCandidates<S>(table: VocabularyTable, context: CompletionContext<S
 
 /** After whitespace or punctuation: the likeliest tokens that may start a suggestion there. */
 function nextWordCandidates<S>(table: VocabularyTable, context: CompletionContext<S>, count: number, total: number): { firsts: FirstCandidate[]; total: number } {
-  const { logProbs, topIds, afterWhitespace, previous } = context;
+  const { logProbs, topIds, afterWhitespace, previous, words } = context;
   if (total <= 1e-9) return { firsts: [], total };
-  const ids = topTokens(logProbs, topIds, table, count, afterWhitespace);
+  const ids = withFollowers(topTokens(logProbs, topIds, table, count, afterWhitespace), words, words?.lastToken ?? -1, table, count, afterWhitespace)
+    .map((id) => ({ id, p: firstProbability(context, id) }))
+    .sort((a, b) => b.p - a.p)
+    .slice(0, count)
+    .map(({ id }) => id);
   const firsts = ids.map((id) => {
     const word = table.word(id);
     return { id, text: afterWhitespace ? word : joinSpacing(previous, word) + word, probability: firstProbability(context, id) / total };
@@ -255,6 +260,7 @@ async function searchContinuations<S>(
   bounds: number[],
   options: PolicyOptions,
   after: ContinuationMemo<S>['after'],
+  cache: WordCache | undefined,
   isStale: () => boolean,
 ): Promise<Continuation[][] | undefined> {
   const V = predictor.vocabSize;
@@ -273,7 +279,7 @@ async function searchContinuations<S>(
   }
   const logGate = Math.log(options.minConfidence);
   let beams: Beam<S>[] = live.map(({ id, index }) => ({
-    text: '', logProb: 0, lastWord: table.word(id), words: 0, state: after.get(id)!.state, row: after.get(id)!.logProbs, top: after.get(id)!.topIds, first: index,
+    text: '', logProb: 0, lastWord: table.word(id), lastId: id, words: 0, state: after.get(id)!.state, row: after.get(id)!.logProbs, top: after.get(id)!.topIds, first: index,
   }));
   while (beams.length > 0) {
     const extended: (Beam<S> & { token: number; ends: boolean })[] = [];
@@ -281,13 +287,15 @@ async function searchContinuations<S>(
       const candidates: (Beam<S> & { token: number; ends: boolean })[] = [];
       for (const beam of beams) {
         if (beam.first !== first) continue;
-        for (const token of topTokens(beam.row, beam.top, table, options.beamWidth)) {
+        for (const token of withFollowers(topTokens(beam.row, beam.top, table, options.beamWidth), cache, beam.lastId, table, options.beamWidth)) {
           const word = table.word(token);
+          const p = Math.exp(beam.row[token]);
           candidates.push({
             ...beam,
             text: beam.text + joinSpacing(beam.lastWord, word) + word,
-            logProb: beam.logProb + beam.row[token],
+            logProb: beam.logProb + Math.log(cache ? cache.probability(token, p, beam.lastId) : p),
             lastWord: word,
+            lastId: token,
             words: beam.words + 1,
             token,
             ends: table.roles[token] === TokenRole.SentenceEnd,
@@ -322,10 +330,7 @@ function rowOf(batch: Distribution, i: number, rows: number, V: number): Distrib
  * them may be shown (they are the best of the row, in the order the scan below gives), else by a scan.
  */
 function topTokens(row: Float32Array, top: Int32Array | undefined, table: VocabularyTable, k: number, afterWhitespace = false): number[] {
-  const shown = (id: number) => {
-    const role = table.roles[id];
-    return role !== TokenRole.Hidden && role !== TokenRole.Break && !(afterWhitespace && table.attaches[id]);
-  };
+  const shown = (id: number) => mayShow(table, id, afterWhitespace);
   if (top) {
     const fromTop: number[] = [];
     for (const id of top) {
@@ -349,4 +354,20 @@ function topTokens(row: Float32Array, top: Int32Array | undefined, table: Vocabu
     if (ids.length === k) floor = scores[k - 1];
   }
   return ids;
+}
+
+/** Whether a token may be shown: not a placeholder, not a line break; after whitespace not one that attaches to the previous word. */
+function mayShow(table: VocabularyTable, id: number, afterWhitespace: boolean): boolean {
+  const role = table.roles[id];
+  return role !== TokenRole.Hidden && role !== TokenRole.Break && !(afterWhitespace && table.attaches[id]);
+}
+
+/**
+ * The model's best tokens and, besides, those the document most often wrote after `previous` (wordCache.ts),
+ * which the cache may lift above them: at most k of each, the model's first.
+ */
+function withFollowers(ids: number[], cache: WordCache | undefined, previous: number, table: VocabularyTable, k: number, afterWhitespace = false): number[] {
+  if (!cache) return ids;
+  const extra = cache.followers(previous, k).filter((id) => !ids.includes(id) && mayShow(table, id, afterWhitespace));
+  return extra.length === 0 ? ids : [...ids, ...extra];
 }

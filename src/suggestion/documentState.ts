@@ -35,8 +35,8 @@ export class DocumentState<S> {
   constructor(vocabulary: Vocabulary) {
     this.words = new WordCache(vocabulary.size);
     this.tokenizer = new IncrementalTokenizer(vocabulary, {
-      added: (id, text) => { this.recall.added(id, text); this.words.added(id); },
-      removed: (id, text) => { this.recall.removed(id, text); this.words.removed(id); },
+      added: (id, text, previous) => { this.recall.added(id, text); this.words.added(id, previous); },
+      removed: (id, text, previous) => { this.recall.removed(id, text); this.words.removed(id, previous); },
     });
   }
 

@@ -6,9 +6,13 @@ const MAX_RESCAN_WITHOUT_WHITESPACE = 4096;
 const WHITESPACE = /\s/;
 
 /** Told of every token that enters or leaves the tokenized text (the document's recall keeps count of them). */
+/**
+ * Told of every token the ids gain or lose, in sequence order: tokens are added at the end and removed from the
+ * end, last first, each with the id before it (-1 at the start).
+ */
 export interface TokenObserver {
-  added(id: number, text: string): void;
-  removed(id: number, text: string): void;
+  added(id: number, text: string, previous: number): void;
+  removed(id: number, text: string, previous: number): void;
 }
 
 /**
@@ -39,8 +43,8 @@ export class IncrementalTokenizer {
       if (tokenText === '') return;
       this.starts.push(position);
       const id = this.vocabulary.id({ text: tokenText, space, kind });
+      this.observer?.added(id, tokenText, this.ids.length > 0 ? this.ids[this.ids.length - 1] : -1);
       this.ids.push(id);
-      this.observer?.added(id, tokenText);
       this.kinds.push(kind);
       this.texts.push(tokenText);
       position += tokenText.length;
@@ -82,7 +86,7 @@ export class IncrementalTokenizer {
   }
 
   private truncate(count: number): void {
-    if (this.observer) for (let k = count; k < this.ids.length; k++) this.observer.removed(this.ids[k], this.texts[k]);
+    if (this.observer) for (let k = this.ids.length - 1; k >= count; k--) this.observer.removed(this.ids[k], this.texts[k], k > 0 ? this.ids[k - 1] : -1);
     this.ids.length = count;
     this.starts.length = count;
     this.kinds.length = count;

@@ -119,14 +119,31 @@ describe('word cache', () => {
   it('raises the words the document used, more as the document grows, and forgets deleted ones', () => {
     const cache = new WordCache(10);
     assert.equal(cache.probability(7, 0.01), 0.01);
-    cache.added(7);
+    cache.added(7, -1);
     const afterOne = cache.probability(7, 0.01);
-    for (let i = 0; i < 99; i++) cache.added(8);
+    for (let i = 0; i < 99; i++) cache.added(8, i === 0 ? 7 : 8);
     assert.ok(afterOne > 0.01, 'a word used once is likelier');
-    assert.ok(cache.probability(8, 0.01) > cache.probability(7, 0.01), 'a word used often, more so');
+    assert.ok(cache.probability(8, 0.01, 3) > cache.probability(7, 0.01, 3), 'a word used often, more so');
     assert.ok(cache.probability(9, 0.01) < 0.01, 'an unused word gives up some of its probability');
-    cache.removed(7);
-    assert.ok(cache.probability(7, 0.01) < 0.01);
+    for (let i = 98; i >= 0; i--) cache.removed(8, i === 0 ? 7 : 8);
+    assert.equal(cache.lastToken, 7);
+    cache.removed(7, -1);
+    assert.equal(cache.probability(7, 0.01), 0.01, 'an empty document again: the model alone');
+  });
+
+  it('raises most the word the document put after the same word before, and forgets a pair with its tokens', () => {
+    const cache = new WordCache(10);
+    const sequence = [3, 4, 5, 6, 3];
+    sequence.forEach((id, i) => cache.added(id, i === 0 ? -1 : sequence[i - 1]));
+    assert.equal(cache.lastToken, 3);
+    // 4 and 5 were each used once; 4 came after 3.
+    assert.ok(cache.probability(4, 0.01) > cache.probability(5, 0.01));
+    assert.equal(cache.probability(4, 0.01, 5), cache.probability(5, 0.01, 3), 'neither followed the other context');
+    assert.deepEqual(cache.followers(3, 2), [4]);
+    cache.removed(3, 6);
+    assert.equal(cache.lastToken, 6);
+    assert.deepEqual(cache.followers(6, 2), [], 'the pair went with its last token');
+    assert.deepEqual(cache.followers(3, 2), [4]);
   });
 
   it('settles a close call between two completions for the word the document keeps using', async () => {
