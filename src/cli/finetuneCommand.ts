@@ -59,6 +59,7 @@ export async function runFinetune(o: FinetuneCommandOptions): Promise<void> {
         before: figures(result.before),
         after: figures(result.after),
         ngram_weight: result.ngramWeight,
+        interpolated_perplexity: result.interpolatedPerplexity,
         kept: result.kept,
         out: o.out,
       }) + '\n');

@@ -37,7 +37,9 @@ export class OutputLayer {
   private rowsRun = 0;
   /** The last forward's sampled classes, with their gathered rows and gradients; undefined after a full forward. */
   private sampled: { classes: SampledClasses; weight: Float32Array; weightGrad: Float32Array; biasGrad: Float32Array } | undefined;
-  private readonly sampledBuffers: { weight: Float32Array; weightGrad: Float32Array; bias: Float32Array; biasGrad: Float32Array } | undefined;
+  /** Allocated at the first sampled forward (room for every word): a network that never samples never pays for them. */
+  private sampledBuffers: { weight: Float32Array; weightGrad: Float32Array; bias: Float32Array; biasGrad: Float32Array } | undefined;
+  private readonly withGradients: boolean;
 
   constructor(
     private readonly kernels: Kernels,
@@ -55,10 +57,7 @@ export class OutputLayer {
     this.projected = kernels.alloc(this.projection ? maxRows * this.width : 0);
     this.dProjected = kernels.alloc(this.projection && withGradients ? maxRows * this.width : 0);
     this.dInput = kernels.alloc(withGradients ? maxRows * config.hiddenSize : 0);
-    const V = config.vocabSize;
-    this.sampledBuffers = withGradients
-      ? { weight: kernels.alloc(V * this.width), weightGrad: kernels.alloc(V * this.width), bias: kernels.alloc(V), biasGrad: kernels.alloc(V) }
-      : undefined;
+    this.withGradients = withGradients;
   }
 
   /** h: [rows × H] → this.logits [rows × V], or [rows × C] over sampled classes (training only). */
@@ -75,8 +74,9 @@ export class OutputLayer {
     this.sampled = undefined;
     let weight = this.weight.value, bias = this.bias.value, columns = this.bias.size;
     if (classes) {
-      const buffers = this.sampledBuffers;
-      if (!buffers) throw new Error('sampled classes need an output layer with gradients');
+      if (!this.withGradients) throw new Error('sampled classes need an output layer with gradients');
+      const V = this.bias.size;
+      const buffers = this.sampledBuffers ??= { weight: kernels.alloc(V * width), weightGrad: kernels.alloc(V * width), bias: kernels.alloc(V), biasGrad: kernels.alloc(V) };
       columns = classes.ids.length;
       weight = buffers.weight.subarray(0, columns * width);
       bias = buffers.bias.subarray(0, columns);

@@ -64,7 +64,7 @@ interface SearchedContinuations {
 export interface ContinuationMemo<S> {
   /** Continuations behind each first word (by its id). */
   continuations: Map<number, SearchedContinuations>;
-  /** The options they were searched with (gate, beam width, length): others prune differently. */
+  /** The options they were searched with (gate, beam width, length) and the cache's version: others score and prune differently. */
   searchedWith: string;
   /**
    * The state and next-token distribution after each first word: when the writer goes on to type that word,
@@ -124,7 +124,9 @@ export async function completeAtCursor<S>(
   };
   for (const piece of recalled.pieces) consider(piece.text, piece.mass / total);
   if (firsts.length === 0) return best;
-  const searchedWith = `${options.minConfidence} ${options.beamWidth} ${options.maxWords}`;
+  // The continuations are scored with the document's counts too: an edit before the model's context window changes
+  // them without changing the context.
+  const searchedWith = `${options.minConfidence} ${options.beamWidth} ${options.maxWords} ${context.words?.version ?? 0}`;
   if (memo.searchedWith !== searchedWith) {
     memo.continuations.clear();
     memo.searchedWith = searchedWith;

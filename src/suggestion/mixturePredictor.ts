@@ -78,7 +78,7 @@ export class MixturePredictor<S> implements Predictor<MixtureState<S>> {
 }
 
 /** log(e^x + e^y) = log e^x(1 + e^(y-x)): skipped once e^(y-x) is below float32's precision of a logarithm. */
-const NEGLIGIBLE = 10;
+const NEGLIGIBLE = 17;
 
 function logAddExp(x: number, y: number): number {
   const d = x - y;

@@ -29,6 +29,8 @@ export class WordCache {
   private readonly pairs = new Map<number, Map<number, number>>();
   private tokens = 0;
   private last = -1;
+  /** Changes with every count: a search scored with the counts is stale once it differs. */
+  version = 0;
 
   constructor(vocabularySize: number) {
     this.counts = new Uint32Array(vocabularySize);
@@ -41,6 +43,7 @@ export class WordCache {
   }
 
   added(id: number, previous: number): void {
+    this.version++;
     this.counts[id]++;
     this.tokens++;
     if (previous >= 0) {
@@ -54,6 +57,7 @@ export class WordCache {
 
   removed(id: number, previous: number): void {
     if (this.counts[id] === 0) return;
+    this.version++;
     this.counts[id]--;
     this.tokens--;
     const followers = previous >= 0 ? this.pairs.get(previous) : undefined;

@@ -140,6 +140,8 @@ export interface FinetuneResult {
   after: HeldOutFigures;
   /** The new model's share of the interpolation, chosen on the held-out files; 1 when the model alone was best. */
   ngramWeight: number;
+  /** Held-out perplexity of that interpolation (`after.perplexity` is the network's alone, as `before`'s is). */
+  interpolatedPerplexity: number;
   /** Held-out measures were taken on this much text. */
   heldOutTokens: number;
   heldOutCharacters: number;
@@ -177,13 +179,13 @@ const SCORE_PIECE_TOKENS = 2_048;
  *     `extendVocabulary`);
  *  3. "before" is measured on the held-out files: keystroke savings of the base model as the writer has it,
  *     through the suggestion engine with the runtime the editor uses, at the gate chosen for it on that text;
- *     perplexity with the extended vocabulary (the same tokens as after);
+ *     the perplexity of its network with the extended vocabulary (the same tokens as after);
  *  4. the trainer fine-tunes it at a lower learning rate, validating on the held-out files (early stopping,
  *     best weights kept); a Kneser-Ney trigram is counted on the training files, and the model's weight in
- *     their interpolation (MixturePredictor) is chosen by held-out perplexity; "after" is the interpolation,
- *     measured as "before" was, with a gate chosen for it the same way;
- *  5. the new model is kept when its held-out perplexity is lower and its keystroke savings (ksr_word) are
- *     not lower. Then it is written as a full model directory (weights, ONNX export, the trigram, the recall
+ *     their interpolation (MixturePredictor) is chosen by held-out perplexity; "after" is measured as "before"
+ *     was: the savings of the interpolation, at a gate chosen for it the same way, and its network's perplexity;
+ *  5. the new model is kept when its network's held-out perplexity is lower and its keystroke savings
+ *     (ksr_word) are not lower. Then it is written as a full model directory (weights, ONNX export, the trigram, the recall
  *     lexicon, the gate and the weight) into a staging directory beside `out` and moved into place so that a
  *     kill at any moment leaves the previous model usable.
  */
@@ -277,7 +279,9 @@ export async function finetune(baseDirectory: string, documents: readonly Finetu
       policy,
       extraFiles: { onnx: onnxFile(model), baseline: { prefix: 'baseline', extension: '.kn3', data: trigram.serialize() }, recall: recallFile(recall) },
     });
-    const after = { perplexity: interpolation.perplexity, ...await measureSavings(candidate, typed, settings.runtime, signal) };
+    // Perplexity compares the networks (a base fine-tuned before interpolates with a trigram of another vocabulary,
+    // which cannot score these tokens); keystroke savings compare the engines as the writer has them.
+    const after = { perplexity: perplexityOf(modelAfter), ...await measureSavings(candidate, typed, settings.runtime, signal) };
     log(`after: perplexity ${after.perplexity.toFixed(2)}, ksr ${percent(after.ksr)}, ksr_word ${percent(after.ksrWord)} (gate ${after.minConfidence})`);
 
     const kept = after.perplexity < before.perplexity && after.ksrWord >= before.ksrWord;
@@ -291,7 +295,7 @@ export async function finetune(baseDirectory: string, documents: readonly Finetu
       progress.report({ phase: 'writing', etaSeconds: 0 });
       await updateManifest(candidate, {
         policy: { ...policy, minConfidence: after.minConfidence },
-        training: { ...record, figures: figuresRecord(before, after, scored.tokens, typed.characters) },
+        training: { ...record, figures: figuresRecord(before, after, interpolation.perplexity, scored.tokens, typed.characters) },
       });
       await staging.install('model');
       log(`model written to ${options.out}`);
@@ -299,7 +303,7 @@ export async function finetune(baseDirectory: string, documents: readonly Finetu
     return {
       kept, decision, out: options.out, seconds: elapsed(),
       trainFiles: trainDocuments.map((d) => d.path), heldOutFiles: heldOutDocuments.map((d) => d.path),
-      newWords, before, after, ngramWeight: interpolation.weight, heldOutTokens: scored.tokens, heldOutCharacters: typed.characters, training,
+      newWords, before, after, ngramWeight: interpolation.weight, interpolatedPerplexity: interpolation.perplexity, heldOutTokens: scored.tokens, heldOutCharacters: typed.characters, training,
     };
   } finally {
     kernels.dispose();
@@ -484,9 +488,9 @@ function fitTrainOptions(settings: FinetuneSettings, base: ModelManifest, tokens
   return { ...options, validateEvery: Math.max(1, Math.floor(chunks / settings.validationsPerEpoch)) };
 }
 
-function figuresRecord(before: HeldOutFigures, after: HeldOutFigures, tokens: number, characters: number): Record<string, number> {
+function figuresRecord(before: HeldOutFigures, after: HeldOutFigures, interpolatedPerplexity: number, tokens: number, characters: number): Record<string, number> {
   return {
-    heldOutTokens: tokens, heldOutCharacters: characters,
+    heldOutTokens: tokens, heldOutCharacters: characters, interpolatedPerplexity,
     perplexity: after.perplexity, ksr: after.ksr, ksrWord: after.ksrWord,
     perplexityBefore: before.perplexity, ksrBefore: before.ksr, ksrWordBefore: before.ksrWord,
   };
