@@ -13,6 +13,7 @@ import {
   answerAt,
   answeringModel,
   openFixture,
+  pasteThenType,
   putCursorAtEndOfLine,
   revertAndCloseAllEditors,
   runUntilTextChanges,
@@ -128,7 +129,7 @@ describe('suggestions from the model (real provider)', () => {
     const inCode = await answerAtCursor(editor, () => true, 'the provider to be asked in code');
     assert.deepEqual([inCode.text, inCode.source], ['', 'not here']);
 
-    await typeText('\n// The dog bit the');
+    await pasteThenType(editor, '\n// The dog bit the');
     const inComment = await answerAtCursor(editor, (a) => a.text !== '', 'a suggestion inside the comment');
     await runUntilTextChanges(editor.document, 'editor.action.inlineSuggest.commit');
     assert.equal(cursorLineText(editor), `// The dog bit the${inComment.text}`);
