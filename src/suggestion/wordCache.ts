@@ -81,10 +81,21 @@ export class WordCache {
     return (1 - weight) * modelProbability + weight * (pairs + PAIR_PSEUDO_COUNT * unigram) / (context + PAIR_PSEUDO_COUNT);
   }
 
-  /** The tokens the document put after `previous` most often, at most `k`, most frequent first. */
+  /**
+   * The tokens the document put after `previous` most often, at most `k`, most frequent first (the lower id first
+   * among equals). A selection, not a sort: it runs at every beam step, and a common word has many followers.
+   */
   followers(previous: number, k: number): number[] {
     const followers = previous >= 0 ? this.pairs.get(previous) : undefined;
     if (!followers) return [];
-    return [...followers].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, k).map(([id]) => id);
+    const best: [number, number][] = [];
+    for (const entry of followers) {
+      let i = best.length;
+      while (i > 0 && (entry[1] > best[i - 1][1] || (entry[1] === best[i - 1][1] && entry[0] < best[i - 1][0]))) i--;
+      if (i >= k) continue;
+      best.splice(i, 0, entry);
+      if (best.length > k) best.pop();
+    }
+    return best.map(([id]) => id);
   }
 }

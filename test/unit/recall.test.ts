@@ -140,6 +140,11 @@ describe('word cache', () => {
     assert.ok(cache.probability(4, 0.01) > cache.probability(5, 0.01));
     assert.equal(cache.probability(4, 0.01, 5), cache.probability(5, 0.01, 3), 'neither followed the other context');
     assert.deepEqual(cache.followers(3, 2), [4]);
+    const more = [4, 6, 9, 6, 9, 6, 2];
+    more.forEach((id, i) => cache.added(id, i === 0 ? 3 : more[i - 1]));
+    assert.deepEqual(cache.followers(6, 3), [9, 2, 3], 'after 6: 9 twice, then 2 and 3 once each, the lower id first');
+    assert.deepEqual(cache.followers(6, 1), [9]);
+    for (let i = more.length - 1; i >= 0; i--) cache.removed(more[i], i === 0 ? 3 : more[i - 1]);
     cache.removed(3, 6);
     assert.equal(cache.lastToken, 6);
     assert.deepEqual(cache.followers(6, 2), [], 'the pair went with its last token');
