@@ -75,10 +75,14 @@ interface Savings {
   characters: number;
 }
 
-/** Keystroke savings of a model directory's engine, at its stored gate, on `characters` of the held-out files. */
-async function heldOutSavings(directory: string, heldOutFiles: readonly string[], characters: number): Promise<Savings> {
+/** The held-out files' texts as the finetune command read them (collected, secrets scrubbed). */
+async function heldOutTexts(heldOutFiles: readonly string[]): Promise<string[]> {
   const collected = await collectWorkspace([WORKSPACE], DEFAULT_COLLECT_OPTIONS);
-  const texts = heldOutFiles.map((file) => collected.documents.find((d) => d.path === file)?.text ?? '').filter((t) => t !== '');
+  return heldOutFiles.map((file) => collected.documents.find((d) => d.path === file)?.text ?? '').filter((t) => t !== '');
+}
+
+/** Keystroke savings of a model directory's engine, at its stored gate, on `characters` of the held-out texts. */
+async function heldOutSavings(directory: string, texts: readonly string[], characters: number): Promise<Savings> {
   const typed = spreadWindows(texts, characters);
   const loaded = await loadSuggestionEngine(directory);
   try {
@@ -111,8 +115,8 @@ async function main(): Promise<void> {
     + `ksr_word ${points(before.ksr_word)}% -> ${points(after.ksr_word)}%, perplexity ${before.perplexity.toFixed(1)} -> ${after.perplexity.toFixed(1)}\n`);
   let larger: { base: Savings; kept: Savings } | undefined;
   if (result.kept === true && o.measureCharacters > 0) {
-    const heldOutFiles = result.held_out_files as string[];
-    larger = { base: await heldOutSavings(o.base, heldOutFiles, o.measureCharacters), kept: await heldOutSavings(OUT, heldOutFiles, o.measureCharacters) };
+    const texts = await heldOutTexts(result.held_out_files as string[]);
+    larger = { base: await heldOutSavings(o.base, texts, o.measureCharacters), kept: await heldOutSavings(OUT, texts, o.measureCharacters) };
     process.stdout.write(`on ${larger.base.characters} held-out characters, each model at its stored gate: ksr ${points(larger.base.ksr)}% -> ${points(larger.kept.ksr)}% `
       + `(${points(larger.kept.ksr - larger.base.ksr)} points), ksr_word ${points(larger.base.ksr_word)}% -> ${points(larger.kept.ksr_word)}% (${points(larger.kept.ksr_word - larger.base.ksr_word)} points)\n`);
   }

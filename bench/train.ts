@@ -31,12 +31,7 @@ interface OursMeasurement {
 function zipfTokens(count: number, vocab: number, random: Random): Int32Array {
   const cumulative = new Float64Array(vocab);
   for (let w = 0, sum = 0; w < vocab; w++) cumulative[w] = sum += 1 / (w + 1);
-  return Int32Array.from({ length: count }, () => {
-    const u = random.next() * cumulative[vocab - 1];
-    let lo = 0, hi = vocab - 1;
-    while (lo < hi) { const mid = (lo + hi) >>> 1; if (cumulative[mid] <= u) lo = mid + 1; else hi = mid; }
-    return lo;
-  });
+  return Int32Array.from({ length: count }, () => random.weighted(cumulative));
 }
 
 async function measureOurs(spec: ReferenceModelSpec, seconds: number, threads: 1 | 2, sampledClasses = 0): Promise<OursMeasurement> {

@@ -29,6 +29,18 @@ export class Random {
     return (this.next() * 2 - 1) * limit;
   }
 
+  /** An index i drawn with probability proportional to cumulative[i] - cumulative[i - 1] (running sums of weights). */
+  weighted(cumulative: Float64Array): number {
+    const u = this.next() * cumulative[cumulative.length - 1];
+    let lo = 0, hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cumulative[mid] <= u) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   /** Fisher-Yates shuffle in place. */
   shuffle<T>(items: T[]): T[] {
     for (let i = items.length - 1; i > 0; i--) {

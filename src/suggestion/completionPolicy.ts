@@ -203,15 +203,13 @@ function firstCandidates<S>(table: VocabularyTable, context: CompletionContext<S
 function nextWordCandidates<S>(table: VocabularyTable, context: CompletionContext<S>, count: number, total: number): { firsts: FirstCandidate[]; total: number } {
   const { logProbs, topIds, afterWhitespace, previous, words } = context;
   if (total <= 1e-9) return { firsts: [], total };
-  const ids = withFollowers(topTokens(logProbs, topIds, table, count, afterWhitespace), words, words?.lastToken ?? -1, table, count, afterWhitespace)
-    .map((id) => ({ id, p: firstProbability(context, id) }))
-    .sort((a, b) => b.p - a.p)
-    .slice(0, count)
-    .map(({ id }) => id);
-  const firsts = ids.map((id) => {
-    const word = table.word(id);
-    return { id, text: afterWhitespace ? word : joinSpacing(previous, word) + word, probability: firstProbability(context, id) / total };
-  });
+  const firsts = withFollowers(topTokens(logProbs, topIds, table, count, afterWhitespace), words, words?.lastToken ?? -1, table, count, afterWhitespace)
+    .map((id) => {
+      const word = table.word(id);
+      return { id, text: afterWhitespace ? word : joinSpacing(previous, word) + word, probability: firstProbability(context, id) / total };
+    })
+    .sort((a, b) => b.probability - a.probability)
+    .slice(0, count);
   return { firsts, total };
 }
 

@@ -47,7 +47,7 @@ export class ClassSampler {
       correction.push(isTarget ? 0 : -this.logInclusion[id]);
     };
     for (const target of targets) if (target >= 0) add(target, true);
-    for (let s = 0; s < this.samples; s++) add(this.draw(random), false);
+    for (let s = 0; s < this.samples; s++) add(random.weighted(this.cumulative), false);
     const classes: SampledClasses = {
       ids: Int32Array.from(ids),
       logitCorrection: Float32Array.from(correction),
@@ -55,16 +55,5 @@ export class ClassSampler {
     };
     for (const id of ids) this.column[id] = -1;
     return classes;
-  }
-
-  private draw(random: Random): number {
-    const u = random.next() * this.cumulative[this.cumulative.length - 1];
-    let lo = 0, hi = this.cumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.cumulative[mid] <= u) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 }

@@ -277,7 +277,7 @@ export async function finetune(baseDirectory: string, documents: readonly Finetu
     await saveModel(candidate, model, vocabulary, {
       training: record,
       policy,
-      extraFiles: { onnx: onnxFile(model), baseline: { prefix: 'baseline', extension: '.kn3', data: trigram.serialize() }, recall: recallFile(recall) },
+      extraFiles: { onnx: onnxFile(model), baseline: baselineFile(trigram.serialize()), recall: recallFile(recall.serialize()) },
     });
     // Perplexity compares the networks (a base fine-tuned before interpolates with a trigram of another vocabulary,
     // which cannot score these tokens); keystroke savings compare the engines as the writer has them.
@@ -387,13 +387,17 @@ function scoringPieces(texts: readonly string[], vocabulary: Vocabulary, tokens:
 async function suggestionFilesOf(directory: string, base: LoadedModel): Promise<NonNullable<SaveOptions['extraFiles']>> {
   const files: NonNullable<SaveOptions['extraFiles']> = { onnx: onnxFile(base.model) };
   const { recall, baseline } = base.manifest.files;
-  if (recall) files.recall = { prefix: 'recall', extension: '.json', data: await readVerifiedFile(directory, recall, 'recall') };
-  if (baseline && base.manifest.policy?.ngramWeight !== undefined) files.baseline = { prefix: 'baseline', extension: '.kn3', data: await readVerifiedFile(directory, baseline, 'baseline') };
+  if (recall) files.recall = recallFile(await readVerifiedFile(directory, recall, 'recall'));
+  if (baseline && base.manifest.policy?.ngramWeight !== undefined) files.baseline = baselineFile(await readVerifiedFile(directory, baseline, 'baseline'));
   return files;
 }
 
-function recallFile(recall: WorkspaceRecall) {
-  return { prefix: 'recall', extension: '.json', data: recall.serialize() };
+function recallFile(data: Uint8Array) {
+  return { prefix: 'recall', extension: '.json', data };
+}
+
+function baselineFile(data: Uint8Array) {
+  return { prefix: 'baseline', extension: '.kn3', data };
 }
 
 function onnxFile(model: LanguageModel) {
