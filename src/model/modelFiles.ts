@@ -220,7 +220,7 @@ async function writeContentAddressed(directory: string, prefix: string, extensio
 export async function removeUnreferencedFiles(directory: string, manifest: ModelManifest): Promise<void> {
   const referenced = new Set([MANIFEST_FILE, manifest.weights.file, ...Object.values(manifest.files).map((f) => f.file)]);
   for (const name of await fs.readdir(directory)) {
-    const ours = /^(weights|baseline|model)-[0-9a-f]{16}\.\w+$/.test(name) || /^\..+\.tmp$/.test(name);
+    const ours = /^(weights|baseline|model|recall|phrases)-[0-9a-f]{16}\.\w+$/.test(name) || /^\..+\.tmp$/.test(name);
     if (ours && !referenced.has(name)) await fs.rm(path.join(directory, name), { force: true });
   }
 }

@@ -2,6 +2,7 @@ import { Vocabulary } from '../model/vocabulary';
 import { ContinuationMemo, emptyMemo } from './completionPolicy';
 import { DocumentRecall } from './documentRecall';
 import { IncrementalTokenizer } from './incrementalTokenizer';
+import { mayRepeatPlaceholder, PhraseMemory } from './phraseMemory';
 import { Distribution } from './predictor';
 import { WordCache } from './wordCache';
 
@@ -14,6 +15,8 @@ import { WordCache } from './wordCache';
 export const CONTEXT_WINDOW_STEP = 512;
 /** States are kept at every 16th position of the context, so an edit re-runs at most 15 tokens plus the change. */
 export const CHECKPOINT_EVERY = 16;
+/** Tokens of a document the phrase memory holds (a few MB of text); past them it offers nothing. */
+const MAX_PHRASE_TOKENS = 500_000;
 
 export class DocumentState<S> {
   readonly tokenizer: IncrementalTokenizer;
@@ -21,6 +24,10 @@ export class DocumentState<S> {
   readonly recall = new DocumentRecall();
   /** How often the text before the cursor holds each token, for the cache model. */
   readonly words: WordCache;
+  /** The text before the cursor as pieces, for continuing its phrases (phraseMemory.ts). */
+  readonly phrases = new PhraseMemory(MAX_PHRASE_TOKENS);
+  /** Whether each placeholder string seen may come back: the check runs once a string, not at every rescan. */
+  private readonly repeatable = new Map<string, boolean>();
   /** The context the states below belong to: <eos> then the window's token ids. */
   context: number[] = [];
   /** State after reading context[0..p) for p a multiple of CHECKPOINT_EVERY. */
@@ -35,9 +42,19 @@ export class DocumentState<S> {
   constructor(vocabulary: Vocabulary) {
     this.words = new WordCache(vocabulary.size);
     this.tokenizer = new IncrementalTokenizer(vocabulary, {
-      added: (id, text, previous) => { this.recall.added(id, text); this.words.added(id, previous); },
-      removed: (id, text, previous) => { this.recall.removed(id, text); this.words.removed(id, previous); },
+      added: (id, text, previous, space) => {
+        this.recall.added(id, text);
+        this.words.added(id, previous);
+        this.phrases.pushToken(space, !vocabulary.isPlaceholder(id) || this.mayRepeat(id, text) ? text : null);
+      },
+      removed: (id, text, previous) => { this.recall.removed(id, text); this.words.removed(id, previous); this.phrases.popToken(); },
     });
+  }
+
+  private mayRepeat(id: number, text: string): boolean {
+    let repeatable = this.repeatable.get(text);
+    if (repeatable === undefined) this.repeatable.set(text, (repeatable = mayRepeatPlaceholder(id, text)));
+    return repeatable;
   }
 
   /** Drops everything that depends on context positions from `position` on. */

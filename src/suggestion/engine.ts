@@ -2,6 +2,7 @@ import { partialWordAtCursor } from '../model/tokenizer';
 import { Vocabulary } from '../model/vocabulary';
 import { completeAtCursor, DEFAULT_POLICY, PolicyOptions } from './completionPolicy';
 import { CHECKPOINT_EVERY, contextWindow, DocumentState } from './documentState';
+import { continuePhrase, PhraseMemory } from './phraseMemory';
 import { Distribution, Predictor } from './predictor';
 import { RecallSource } from './recall';
 import { VocabularyTable } from './vocabularyTable';
@@ -45,8 +46,8 @@ export class SuggestionEngine<S> implements Suggester {
     private readonly predictor: Predictor<S>,
     private readonly vocabulary: Vocabulary,
     public options: PolicyOptions = DEFAULT_POLICY,
-    /** The strings of the workspace the model was fine-tuned on (WorkspaceRecall), if it was. */
-    private readonly workspaceRecall?: RecallSource,
+    /** What the model remembers of the workspace it was fine-tuned on, if it was: its strings and its phrases. */
+    private readonly workspace: { recall?: RecallSource; phrases?: PhraseMemory } = {},
   ) {
     this.table = new VocabularyTable(vocabulary);
   }
@@ -60,6 +61,9 @@ export class SuggestionEngine<S> implements Suggester {
 
     const { complete, prefix } = partialWordAtCursor(request.textBeforeCursor);
     const ids = document.tokenizer.update(complete);
+    // A phrase written before, matched over its last tokens, beats the model's guesses (measured: see phraseMemory.ts).
+    const phrase = continuePhrase(document.phrases, this.workspace.phrases, complete.slice(document.tokenizer.end) + prefix);
+    if (phrase && phrase.probability >= this.options.minConfidence) return repeatsWhatFollows(phrase.text, after) ? '' : phrase.text;
     const context = contextWindow(ids, this.vocabulary.eosId);
     const position = await this.advanceTo(document, context, isStale);
     if (!position) return '';
@@ -70,12 +74,11 @@ export class SuggestionEngine<S> implements Suggester {
       prefix,
       afterWhitespace: /\s$/.test(complete),
       previous: document.tokenizer.lastToken()?.text,
-      recall: { document: document.recall, workspace: this.workspaceRecall },
+      recall: { document: document.recall, workspace: this.workspace.recall },
       words: document.words,
     }, this.options, document.memo, isStale);
     if (!suggestion || isStale()) return '';
-    if (after.trim() !== '' && after.trimStart().startsWith(suggestion.text.trimStart())) return ''; // it would only repeat what follows
-    return suggestion.text;
+    return repeatsWhatFollows(suggestion.text, after) ? '' : suggestion.text;
   }
 
   /** Forgets a document's cached states (closed in the editor). */
@@ -143,4 +146,9 @@ export class SuggestionEngine<S> implements Suggester {
     document.last = { length: context.length, state, logProbs: distribution!.logProbs, topIds: distribution!.topIds };
     return document.last;
   }
+}
+
+/** Whether ghost text would only repeat the text after the cursor. */
+function repeatsWhatFollows(suggestion: string, after: string): boolean {
+  return after.trim() !== '' && after.trimStart().startsWith(suggestion.trimStart());
 }

@@ -5,13 +5,12 @@ import { Vocabulary } from '../model/vocabulary';
 const MAX_RESCAN_WITHOUT_WHITESPACE = 4096;
 const WHITESPACE = /\s/;
 
-/** Told of every token that enters or leaves the tokenized text (the document's recall keeps count of them). */
 /**
  * Told of every token the ids gain or lose, in sequence order: tokens are added at the end and removed from the
- * end, last first, each with the id before it (-1 at the start).
+ * end, last first, each with the id before it (-1 at the start); an added token with the whitespace before it.
  */
 export interface TokenObserver {
-  added(id: number, text: string, previous: number): void;
+  added(id: number, text: string, previous: number, space: string): void;
   removed(id: number, text: string, previous: number): void;
 }
 
@@ -35,7 +34,8 @@ export class IncrementalTokenizer {
   update(text: string): readonly number[] {
     const common = commonPrefixLength(this.text, text);
     const keep = this.restartIndex(common, text);
-    const restartAt = keep === 0 ? 0 : this.starts[keep];
+    // From the end of the token before, so the first token rescanned has the whitespace before it.
+    const restartAt = keep === 0 ? 0 : this.starts[keep - 1] + this.texts[keep - 1].length;
     this.truncate(keep);
     let position = restartAt;
     scanTokens(text.slice(restartAt), (space, tokenText, kind) => {
@@ -43,7 +43,7 @@ export class IncrementalTokenizer {
       if (tokenText === '') return;
       this.starts.push(position);
       const id = this.vocabulary.id({ text: tokenText, space, kind });
-      this.observer?.added(id, tokenText, this.ids.length > 0 ? this.ids[this.ids.length - 1] : -1);
+      this.observer?.added(id, tokenText, this.ids.length > 0 ? this.ids[this.ids.length - 1] : -1, space);
       this.ids.push(id);
       this.kinds.push(kind);
       this.texts.push(tokenText);
@@ -55,6 +55,12 @@ export class IncrementalTokenizer {
 
   get length(): number {
     return this.ids.length;
+  }
+
+  /** The offset in the text where the last token ends (0 without tokens): what follows is whitespace. */
+  get end(): number {
+    const n = this.ids.length;
+    return n > 0 ? this.starts[n - 1] + this.texts[n - 1].length : 0;
   }
 
   /** The text and kind of the last complete token, if any. */

@@ -7,6 +7,7 @@ import { DEFAULT_POLICY, PolicyOptions } from './completionPolicy';
 import { Suggester, SuggestionEngine } from './engine';
 import { KneserNeyPredictor } from './kneserNeyPredictor';
 import { MixturePredictor } from './mixturePredictor';
+import { PhraseMemory } from './phraseMemory';
 import { Predictor } from './predictor';
 import { RuntimePredictor } from './runtimePredictor';
 import { WorkspaceRecall } from './workspaceRecall';
@@ -26,23 +27,33 @@ export interface LoadedEngine {
 export async function loadSuggestionEngine(directory: string, runtimeKind: RuntimeKind = 'onnx', policy: Partial<PolicyOptions> = {}): Promise<LoadedEngine> {
   const manifest = await readManifest(directory);
   const vocabulary = vocabularyOf(directory, manifest);
-  const recall = await workspaceRecallOf(directory, manifest);
+  const workspace = await workspaceMemoryOf(directory, manifest);
   const { ngramWeight, ...measured } = manifest.policy ?? {};
   const ngram = ngramWeight === undefined ? undefined : await interpolatedTrigram(directory, manifest, vocabulary, ngramWeight);
   const runtime = await createRuntime(runtimeKind, directory);
   const model = new RuntimePredictor(runtime);
   const predictor: Predictor<unknown> = ngram && ngramWeight !== undefined ? new MixturePredictor(model, ngram, ngramWeight) : model;
   const options = { ...DEFAULT_POLICY, ...measured, ...policy };
-  return { engine: new SuggestionEngine(predictor, vocabulary, options, recall), runtime, manifest, vocabulary };
+  return { engine: new SuggestionEngine(predictor, vocabulary, options, workspace), runtime, manifest, vocabulary };
 }
 
-/** The workspace strings a fine-tuned model remembers (its `recall` file); a model without one has none. */
-export async function workspaceRecallOf(directory: string, manifest: ModelManifest): Promise<WorkspaceRecall | undefined> {
-  const entry = manifest.files.recall;
+/**
+ * What a fine-tuned model remembers of its workspace: its strings (the `recall` file) and its phrases (the
+ * `phrases` file); a model without them has none.
+ */
+export async function workspaceMemoryOf(directory: string, manifest: ModelManifest): Promise<{ recall?: WorkspaceRecall; phrases?: PhraseMemory }> {
+  return {
+    recall: await storedFile(directory, manifest, 'recall', WorkspaceRecall.deserialize),
+    phrases: await storedFile(directory, manifest, 'phrases', PhraseMemory.deserialize),
+  };
+}
+
+async function storedFile<T>(directory: string, manifest: ModelManifest, role: string, parse: (bytes: Uint8Array) => T): Promise<T | undefined> {
+  const entry = manifest.files[role];
   if (!entry) return undefined;
-  const bytes = await readVerifiedFile(directory, entry, 'recall');
+  const bytes = await readVerifiedFile(directory, entry, role);
   try {
-    return WorkspaceRecall.deserialize(bytes);
+    return parse(bytes);
   } catch (error) {
     throw new ModelFormatError(directory, (error as Error).message);
   }
@@ -52,7 +63,7 @@ export async function workspaceRecallOf(directory: string, manifest: ModelManife
 export async function loadBaselineEngine(directory: string, manifest: ModelManifest, policy: PolicyOptions): Promise<Suggester> {
   const trigram = await trigramOf(directory, manifest);
   const vocabulary = vocabularyOf(directory, manifest);
-  return new SuggestionEngine(new KneserNeyPredictor(trigram, vocabulary.eosId), vocabulary, policy, await workspaceRecallOf(directory, manifest));
+  return new SuggestionEngine(new KneserNeyPredictor(trigram, vocabulary.eosId), vocabulary, policy, await workspaceMemoryOf(directory, manifest));
 }
 
 /** The trigram a model's suggestions are interpolated with, checked before any runtime starts. */

@@ -16,6 +16,7 @@ import { Vocabulary } from '../model/vocabulary';
 import { exportOnnx } from '../onnx/exportOnnx';
 import { Suggester } from '../suggestion/engine';
 import { loadSuggestionEngine } from '../suggestion/loadEngine';
+import { phrasesOf } from '../suggestion/phraseMemory';
 import { WorkspaceRecall } from '../suggestion/workspaceRecall';
 import { StreamBatcher } from './batcher';
 import { chooseNewWords, DEFAULT_NEW_WORD_OPTIONS, NewWord, NewWordOptions } from './newWords';
@@ -181,12 +182,13 @@ const SCORE_PIECE_TOKENS = 2_048;
  *     through the suggestion engine with the runtime the editor uses, at the gate chosen for it on that text;
  *     the perplexity of its network with the extended vocabulary (the same tokens as after);
  *  4. the trainer fine-tunes it at a lower learning rate, validating on the held-out files (early stopping,
- *     best weights kept); a Kneser-Ney trigram is counted on the training files, and the model's weight in
+ *     best weights kept); a Kneser-Ney trigram is counted on the training files and their phrases are remembered
+ *     (phraseMemory.ts); the model's weight in
  *     their interpolation (MixturePredictor) is chosen by held-out perplexity; "after" is measured as "before"
  *     was: the savings of the interpolation, at a gate chosen for it the same way, and its network's perplexity;
  *  5. the new model is kept when its network's held-out perplexity is lower and its keystroke savings
  *     (ksr_word) are not lower. Then it is written as a full model directory (weights, ONNX export, the trigram, the recall
- *     lexicon, the gate and the weight) into a staging directory beside `out` and moved into place so that a
+ *     lexicon, the phrases, the gate and the weight) into a staging directory beside `out` and moved into place so that a
  *     kill at any moment leaves the previous model usable.
  */
 export async function finetune(baseDirectory: string, documents: readonly FinetuneDocument[], options: FinetuneOptions, hooks: FinetuneHooks = {}): Promise<FinetuneResult> {
@@ -259,6 +261,7 @@ export async function finetune(baseDirectory: string, documents: readonly Finetu
     const candidate = staging.path('model');
     const trigram = KneserNeyTrigram.train(trainTexts.map((t) => encodeDocument(t, vocabulary).ids), vocabulary.size, vocabulary.unkId);
     const recall = WorkspaceRecall.fromTexts(trainTexts, vocabulary);
+    const phrases = phrasesOf(trainTexts, vocabulary);
     const training = { steps: result.steps, tokens: result.tokens, seconds: result.seconds, tokensPerSecond: result.tokensPerSecond, stoppedBy: result.stoppedBy, history: [startPoint, ...result.history], sampledClasses: trainOptions.sampledClasses };
     const record: TrainingRecord = {
       corpus: { description: 'workspace fine-tuning', files: trainDocuments.length, tokens: trainTokens.length },
@@ -277,7 +280,7 @@ export async function finetune(baseDirectory: string, documents: readonly Finetu
     await saveModel(candidate, model, vocabulary, {
       training: record,
       policy,
-      extraFiles: { onnx: onnxFile(model), baseline: baselineFile(trigram.serialize()), recall: recallFile(recall.serialize()) },
+      extraFiles: { onnx: onnxFile(model), baseline: baselineFile(trigram.serialize()), recall: recallFile(recall.serialize()), phrases: phrasesFile(phrases.serialize()) },
     });
     // Perplexity compares the networks (a base fine-tuned before interpolates with a trigram of another vocabulary,
     // which cannot score these tokens); keystroke savings compare the engines as the writer has them.
@@ -386,14 +389,19 @@ function scoringPieces(texts: readonly string[], vocabulary: Vocabulary, tokens:
  */
 async function suggestionFilesOf(directory: string, base: LoadedModel): Promise<NonNullable<SaveOptions['extraFiles']>> {
   const files: NonNullable<SaveOptions['extraFiles']> = { onnx: onnxFile(base.model) };
-  const { recall, baseline } = base.manifest.files;
+  const { recall, phrases, baseline } = base.manifest.files;
   if (recall) files.recall = recallFile(await readVerifiedFile(directory, recall, 'recall'));
+  if (phrases) files.phrases = phrasesFile(await readVerifiedFile(directory, phrases, 'phrases'));
   if (baseline && base.manifest.policy?.ngramWeight !== undefined) files.baseline = baselineFile(await readVerifiedFile(directory, baseline, 'baseline'));
   return files;
 }
 
 function recallFile(data: Uint8Array) {
   return { prefix: 'recall', extension: '.json', data };
+}
+
+function phrasesFile(data: Uint8Array) {
+  return { prefix: 'phrases', extension: '.json', data };
 }
 
 function baselineFile(data: Uint8Array) {

@@ -5,7 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { measureSavings } from '../../src/evaluation/engineSavings';
-import { loadSuggestionEngine } from '../../src/suggestion/loadEngine';
+import { tokenize } from '../../src/model/tokenizer';
+import { loadSuggestionEngine, workspaceMemoryOf } from '../../src/suggestion/loadEngine';
+import { continuePhrase, PhraseMemory } from '../../src/suggestion/phraseMemory';
 import { finetune, FinetuneCancelledError, FinetuneInputError, FinetuneProgress, spreadWindows, splitFiles } from '../../src/training/finetune';
 import { Random } from '../../src/model/random';
 import { BASE_TEXT, documentsOf, QUICK, tinyBaseModel, writeWorkspace } from './finetuneFixtures';
@@ -49,7 +51,12 @@ describe('fine-tuning on a workspace', () => {
       // A workspace of repeated sentences is what the trigram counts exactly: interpolating it lowers perplexity.
       assert.ok(result.ngramWeight > 0 && result.ngramWeight < 1, `weight ${result.ngramWeight}`);
       assert.equal(manifest.policy?.ngramWeight, result.ngramWeight, 'the weight chosen is the weight stored');
-      assert.ok(manifest.files.onnx && manifest.files.baseline && manifest.files.recall, 'a full model directory: weights, ONNX export, Kneser-Ney baseline, recall');
+      assert.ok(manifest.files.onnx && manifest.files.baseline && manifest.files.recall && manifest.files.phrases, 'a full model directory: weights, ONNX export, Kneser-Ney baseline, recall, phrases');
+      // The workspace's phrases, continued after a prompt that no file holds as it is.
+      const { phrases } = await workspaceMemoryOf(out, manifest);
+      const prompt = new PhraseMemory();
+      for (const token of tokenize('Note. If the Quuxbridge is down, the')) if (token.text !== '') prompt.pushToken(token.space, token.text);
+      assert.equal(continuePhrase(prompt, phrases, ' ')?.text, 'Frobnicator waits and tries again.');
       assert.match(await engine.suggest({ document: 'd', textBeforeCursor: 'Restart the Frob' }), /^nicator\b/);
       // A URL of the workspace's training files, in a document that never held it: the recall file has it.
       assert.equal(await engine.suggest({ document: 'e', textBeforeCursor: 'See https://runbooks.q' }), 'uux.example/deploy/cluster');

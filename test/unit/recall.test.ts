@@ -19,7 +19,7 @@ const URL_CLASS = RESERVED_WORDS.indexOf(URL);
 function engine(workspace?: WorkspaceRecall) {
   const vocabulary = Vocabulary.build(countTokens([CORPUS]), { minCount: 1, maxSize: 200 });
   const trigram = KneserNeyTrigram.train([Int32Array.from(vocabulary.encode(tokenize(CORPUS)))], vocabulary.size, vocabulary.unkId);
-  return { engine: new SuggestionEngine(new KneserNeyPredictor(trigram, vocabulary.eosId), vocabulary, DEFAULT_POLICY, workspace), vocabulary };
+  return { engine: new SuggestionEngine(new KneserNeyPredictor(trigram, vocabulary.eosId), vocabulary, DEFAULT_POLICY, { recall: workspace }), vocabulary };
 }
 
 describe('recall: the strings behind the placeholders', () => {

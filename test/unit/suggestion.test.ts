@@ -29,15 +29,19 @@ describe('incremental tokenizer', () => {
   const alphabet = fc.constantFrom('a', 'b', 't', 'h', 'e', ' ', '\n', '.', ',', '/', ':', '1', '-', "'", '\t', 'é', '語', '😀', '@', 'x');
   const textArbitrary = fc.array(alphabet, { maxLength: 40 }).map((chars) => chars.join(''));
 
-  it('gives the ids of a full tokenization after any sequence of edits (property)', () => {
+  it('gives the ids of a full tokenization after any sequence of edits, and tells its observer each token with its whitespace (property)', () => {
+    // The observer's tokens, each with the whitespace before it, as a full tokenization spaces them.
+    const spaced = (text: string) => tokenize(text).filter((t) => t.text !== '').map((t) => t.space + t.text);
     fc.assert(fc.property(textArbitrary, fc.array(fc.tuple(fc.nat(), fc.nat(5), textArbitrary), { maxLength: 8 }), (start, edits) => {
-      const tokenizer = new IncrementalTokenizer(vocabulary);
+      const observed: string[] = [];
+      const tokenizer = new IncrementalTokenizer(vocabulary, { added: (_id, text, _previous, space) => observed.push(space + text), removed: () => observed.pop() });
       let text = start;
       assert.deepEqual([...tokenizer.update(text)], full(text));
       for (const [at, removed, inserted] of edits) {
         const position = text.length === 0 ? 0 : at % (text.length + 1);
         text = text.slice(0, position) + inserted + text.slice(position + removed);
         assert.deepEqual([...tokenizer.update(text)], full(text), JSON.stringify(text));
+        assert.deepEqual(observed, spaced(text), JSON.stringify(text));
       }
     }), { numRuns: 400 });
   });

@@ -1,0 +1,278 @@
+/**
+ * Phrase memory: the writer's own phrases, continued word for word. Documentation repeats itself far beyond
+ * three words: an install section, a sentence every README of a package family shares, a command line written
+ * out again further down the page. A recurrent state blurs such a phrase into "words like these"; the memory
+ * knows where the last tokens before the cursor were written before and what followed them there.
+ *
+ * A memory is a sequence of pieces and an index from every three consecutive pieces to the position after them.
+ * A piece is a run of letters and digits or one other character, with the whitespace before it, exactly as
+ * written: finer than the model's tokens, so that a URL or a path that differs from an earlier one in its last
+ * part is still continued up to there. A query takes the pieces before the cursor,
+ * finds every earlier position whose preceding pieces match the longest run of them (at least three), and
+ * continues as those positions continued while they all agree: a phrase written twice the same way is trusted
+ * for a whole clause, one written once for a few tokens only (the chance that a writer goes on as they did once
+ * falls off quickly; measured on the bench workspace's training files, see docs/ARCHITECTURE.md).
+ *
+ * What may never come back is not a piece at all but a boundary that no match crosses: a number (a PIN, an account
+ * number), a rare word, URL, path or address that holds a secret, and in a workspace's memory one that occurs only
+ * once there (a one-off may be private; recall keeps the same rule).
+ */
+
+import { scanTokens } from '../model/tokenizer';
+import { Vocabulary } from '../model/vocabulary';
+import { scrubSecrets } from '../training/secrets';
+import { isRecalledClass } from './recall';
+
+/** Pieces a match needs at the least, and the key of the index. */
+const MIN_MATCH = 3;
+/** Past this many matched pieces a longer match is no better evidence. */
+const MAX_MATCH = 32;
+/** Positions of one key examined at the most (the latest): a common three-token run is no phrase to continue. */
+const MAX_CANDIDATES = 2048;
+/** Pieces a continuation adds when one earlier occurrence backs it, and when several agree. */
+const SINGLE_SOURCE_PIECES = 3;
+const AGREED_PIECES = 6;
+const BREAK = /[\n\r\u2028\u2029]/;
+/** The pieces of a token's text: runs of letters and digits, runs of whitespace (a paragraph break), single others. */
+const PIECES = /[\p{L}\p{M}\p{N}_]+|\s+|[^\p{L}\p{M}\p{N}_\s]/gu;
+/** A piece that ends in a letter or digit may be a word still being typed. */
+const WORD_END = /[\p{L}\p{M}\p{N}_]$/u;
+/** A placeholder's string must occur this often in a workspace to come back from its memory. */
+const MIN_WORKSPACE_COUNT = 2;
+const FORMAT = 'smart-compose-phrases';
+const FORMAT_VERSION = 1;
+
+/** A piece, or null: a boundary (a placeholder, or the end of a file). */
+export type Piece = string | null;
+
+export interface PhraseContinuation {
+  /** The ghost text: the rest of the pending piece and the pieces after it. */
+  text: string;
+  /** Pieces before the cursor that the earlier occurrences match. */
+  matched: number;
+  /** Earlier occurrences that back it. */
+  sources: number;
+  /**
+   * The chance that the writer goes on so, for the policy to weigh against the model's candidates: the rule of
+   * succession over the occurrences, n / (n + 1) (one occurrence: even odds).
+   */
+  probability: number;
+}
+
+export class PhraseMemory {
+  private readonly pieces: Piece[] = [];
+  /** A hash of each piece (0 for a boundary), so a key costs no string hashing. */
+  private readonly hashes: number[] = [];
+  /** Key of pieces [i-3, i) -> every such i, ascending. */
+  private readonly index = new Map<number, number[]>();
+  /** Pieces of each token pushed, so a token is dropped whole. */
+  private readonly tokenPieces: number[] = [];
+  /** Pieces pushed past the capacity: the memory no longer holds the text's end. */
+  private overflow = 0;
+
+  constructor(private readonly capacity = Infinity) {}
+
+  get length(): number {
+    return this.pieces.length + this.overflow;
+  }
+
+  /** A token of the text, with the whitespace before it; or, for a token that must not come back, a boundary. */
+  pushToken(space: string, text: string | null): void {
+    if (text === null) {
+      this.push(null);
+      this.tokenPieces.push(1);
+      return;
+    }
+    const pieces = text.match(PIECES) ?? [text];
+    pieces.forEach((piece, i) => this.push(i === 0 ? space + piece : piece));
+    this.tokenPieces.push(pieces.length);
+  }
+
+  /** Drops the last token (the text's end was edited). */
+  popToken(): void {
+    for (let k = this.tokenPieces.pop() ?? 0; k > 0; k--) this.pop();
+  }
+
+  /** The end of a text: nothing is continued across it. */
+  pushBoundary(): void {
+    this.pushToken('', null);
+  }
+
+  private push(piece: Piece): void {
+    if (this.pieces.length >= this.capacity) { this.overflow++; return; }
+    this.pieces.push(piece);
+    this.hashes.push(piece === null ? 0 : hashOf(piece));
+    const key = this.keyBefore(this.pieces.length);
+    if (key === undefined) return;
+    let positions = this.index.get(key);
+    if (!positions) this.index.set(key, (positions = []));
+    positions.push(this.pieces.length);
+  }
+
+  private pop(): void {
+    if (this.overflow > 0) { this.overflow--; return; }
+    const key = this.keyBefore(this.pieces.length);
+    if (key !== undefined) {
+      const positions = this.index.get(key)!;
+      positions.pop();
+      if (positions.length === 0) this.index.delete(key);
+    }
+    this.pieces.pop();
+    this.hashes.pop();
+  }
+
+  /** The last `count` pieces (fewer at the start), or undefined when the memory overflowed and lacks them. */
+  tail(count: number): Piece[] | undefined {
+    return this.overflow > 0 ? undefined : this.pieces.slice(Math.max(0, this.pieces.length - count));
+  }
+
+  /**
+   * Positions p whose pieces before match the end of `context` over at least `least` pieces (the longest run
+   * that any earlier position matches; `least` >= MIN_MATCH, the key), and that run's length.
+   */
+  matches(context: readonly Piece[], least: number, accept: (next: string) => boolean): { positions: number[]; matched: number } {
+    const n = context.length;
+    const none = { positions: [], matched: 0 };
+    if (n < least || context.slice(n - MIN_MATCH).includes(null)) return none;
+    const key = keyOf(hashOf(context[n - 3]!), hashOf(context[n - 2]!), hashOf(context[n - 1]!));
+    const positions = this.index.get(key);
+    if (!positions) return none;
+    let best = 0;
+    let found: number[] = [];
+    for (let k = positions.length - 1; k >= 0 && k >= positions.length - MAX_CANDIDATES; k--) {
+      const p = positions[k];
+      const next = this.pieces[p];
+      if (next === undefined || next === null || !accept(next)) continue;
+      let m = 0;
+      while (m < n && m < p && m < MAX_MATCH && this.pieces[p - 1 - m] !== null && this.pieces[p - 1 - m] === context[n - 1 - m]) m++;
+      if (m < least || m < best) continue;
+      if (m > best) { best = m; found = []; }
+      found.push(p);
+    }
+    return { positions: found, matched: best };
+  }
+
+  pieceAt(position: number): Piece | undefined {
+    return this.pieces[position];
+  }
+
+  serialize(): Uint8Array {
+    const table = new Map<string, number>();
+    const sequence = this.pieces.map((piece) => {
+      if (piece === null) return -1;
+      let id = table.get(piece);
+      if (id === undefined) table.set(piece, (id = table.size));
+      return id;
+    });
+    return new TextEncoder().encode(JSON.stringify({ format: FORMAT, formatVersion: FORMAT_VERSION, pieces: [...table.keys()], sequence }));
+  }
+
+  /** Throws an Error that says what is wrong with bytes that are not a phrase file. */
+  static deserialize(bytes: Uint8Array): PhraseMemory {
+    let value: unknown;
+    try {
+      value = JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      throw new Error('the phrase file is not valid JSON');
+    }
+    const file = value as { format?: unknown; formatVersion?: unknown; pieces?: unknown; sequence?: unknown };
+    if (file?.format !== FORMAT || file.formatVersion !== FORMAT_VERSION || !Array.isArray(file.pieces) || !Array.isArray(file.sequence)) {
+      throw new Error(`the phrase file is not ${FORMAT} version ${FORMAT_VERSION}`);
+    }
+    const pieces = file.pieces as unknown[];
+    if (!pieces.every((p) => typeof p === 'string' && p !== '')) throw new Error('the phrase file holds a piece that is not a non-empty string');
+    const memory = new PhraseMemory();
+    for (const id of file.sequence as unknown[]) {
+      if (!(Number.isInteger(id) && (id as number) >= -1 && (id as number) < pieces.length)) throw new Error('the phrase file holds a malformed sequence');
+      memory.push(id === -1 ? null : (pieces[id as number] as string));
+    }
+    // A stored memory is read, never edited: its pieces need no tokens to be dropped by.
+    return memory;
+  }
+
+  /** The key of the three pieces before position p, if they are all pieces. */
+  private keyBefore(p: number): number | undefined {
+    if (p < MIN_MATCH) return undefined;
+    const [a, b, c] = [this.hashes[p - 3], this.hashes[p - 2], this.hashes[p - 1]];
+    return a === 0 || b === 0 || c === 0 ? undefined : keyOf(a, b, c);
+  }
+}
+
+/**
+ * The continuation of the document's text (its memory, which ends at the cursor) that the earlier occurrences in
+ * it and in the workspace's memory agree on, both memories' matches pooled and the longest kept. `pending` is what
+ * the writer typed after the document's last piece (whitespace, a partial word): the first piece must extend it.
+ */
+export function continuePhrase(document: PhraseMemory, workspace: PhraseMemory | undefined, pending: string): PhraseContinuation | undefined {
+  const tail = document.tail(MAX_MATCH);
+  if (!tail) return undefined;
+  // What the writer typed of the next token (a partial word, or of a URL its first parts) is pieces too: those
+  // that are complete extend the context, the last run of letters is the partial piece. A match must reach back
+  // before them: a URL matched on its own first characters only is recall's to complete, whole (recall.ts).
+  const space = /^\s*/.exec(pending)![0];
+  const typed = pending.slice(space.length).match(PIECES) ?? [];
+  if (typed.length > 0) typed[0] = space + typed[0];
+  const partial = typed.length > 0 && !WORD_END.test(typed[typed.length - 1]) ? '' : typed.pop() ?? space;
+  const context = [...tail, ...typed];
+  const memories = workspace ? [document, workspace] : [document];
+  const accept = (next: string) => next.startsWith(partial) && next.length > partial.length && !BREAK.test(next);
+  let matched = 0;
+  let sources: { memory: PhraseMemory; position: number }[] = [];
+  for (const memory of memories) {
+    const found = memory.matches(context, Math.max(MIN_MATCH, typed.length + 1), accept);
+    if (found.matched === 0 || found.matched < matched) continue;
+    if (found.matched > matched) { matched = found.matched; sources = []; }
+    for (const position of found.positions) sources.push({ memory, position });
+  }
+  if (sources.length === 0) return undefined;
+  const limit = sources.length > 1 ? AGREED_PIECES : SINGLE_SOURCE_PIECES;
+  let text = '';
+  for (let j = 0; j < limit; j++) {
+    const piece = sources[0].memory.pieceAt(sources[0].position + j);
+    if (piece === undefined || piece === null || BREAK.test(piece)) break;
+    if (!sources.every((s) => s.memory.pieceAt(s.position + j) === piece)) break;
+    text += piece;
+  }
+  text = text.slice(partial.length);
+  return text.length >= 2 ? { text, matched, sources: sources.length, probability: sources.length / (sources.length + 1) } : undefined;
+}
+
+/** Whether the string of a placeholder (vocabulary id `id`) may come back at all: not a number, no secret. */
+export function mayRepeatPlaceholder(id: number, text: string): boolean {
+  return isRecalledClass(id) && scrubSecrets(text).redactions === 0;
+}
+
+/** The memory of a workspace's texts (secrets already removed), a boundary after each. */
+export function phrasesOf(texts: readonly string[], vocabulary: Vocabulary): PhraseMemory {
+  const placeholderCounts = new Map<string, number>();
+  const tokens: { space: string; text: string; id: number }[][] = texts.map((text) => {
+    const list: { space: string; text: string; id: number }[] = [];
+    scanTokens(text, (space, tokenText, kind) => {
+      if (tokenText === '') return;
+      const id = vocabulary.id({ text: tokenText, space, kind });
+      if (vocabulary.isPlaceholder(id)) placeholderCounts.set(tokenText, (placeholderCounts.get(tokenText) ?? 0) + 1);
+      list.push({ space, text: tokenText, id });
+    });
+    return list;
+  });
+  const memory = new PhraseMemory();
+  for (const list of tokens) {
+    for (const { space, text, id } of list) {
+      const kept = !vocabulary.isPlaceholder(id) || (placeholderCounts.get(text)! >= MIN_WORKSPACE_COUNT && mayRepeatPlaceholder(id, text));
+      memory.pushToken(space, kept ? text : null);
+    }
+    memory.pushBoundary();
+  }
+  return memory;
+}
+
+/** FNV-1a of a string, never 0 (0 marks a boundary). */
+function hashOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h === 0 ? 1 : h;
+}
+
+function keyOf(a: number, b: number, c: number): number {
+  return Math.imul(Math.imul(a, 0x9e3779b1) ^ b, 0x85ebca6b) ^ c;
+}
