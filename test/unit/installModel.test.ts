@@ -12,7 +12,9 @@ const config = { cell: 'gru' as const, vocabSize: 12, embeddingSize: 4, hiddenSi
 
 async function staged(target: string, seed: number): Promise<ModelStaging> {
   const staging = await ModelStaging.create(target);
-  await saveModel(staging.path('model'), randomModel(config, seed, kernels), vocabularyOf(12), { training: { seconds: seed } });
+  // Files a fine-tuned model keeps beside its weights, different for each seed: an install must not leave the old ones.
+  const file = (prefix: string) => ({ prefix, extension: '.json', data: new TextEncoder().encode(`${prefix} ${seed}`) });
+  await saveModel(staging.path('model'), randomModel(config, seed, kernels), vocabularyOf(12), { training: { seconds: seed }, extraFiles: { recall: file('recall'), phrases: file('phrases') } });
   return staging;
 }
 
@@ -33,7 +35,7 @@ describe('installing a staged model directory', () => {
     await second.discard();
     const { manifest } = await loadModel(target, kernels);
     assert.equal(manifest.training.seconds, 2);
-    assert.deepEqual((await fs.readdir(target)).sort(), [MANIFEST_FILE, manifest.weights.file].sort());
+    assert.deepEqual((await fs.readdir(target)).sort(), [MANIFEST_FILE, manifest.weights.file, manifest.files.recall.file, manifest.files.phrases.file].sort());
     assert.deepEqual(await fs.readdir(parent), ['model']);
   });
 
