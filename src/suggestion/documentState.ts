@@ -15,8 +15,8 @@ import { WordCache } from './wordCache';
 export const CONTEXT_WINDOW_STEP = 512;
 /** States are kept at every 16th position of the context, so an edit re-runs at most 15 tokens plus the change. */
 export const CHECKPOINT_EVERY = 16;
-/** Tokens of a document the phrase memory holds (a few MB of text); past them it offers nothing. */
-const MAX_PHRASE_TOKENS = 500_000;
+/** Pieces of a document its phrase memory holds (about 900 KB of prose, some 10 MB of heap); past them it offers nothing. */
+const MAX_PHRASE_PIECES = 200_000;
 
 export class DocumentState<S> {
   readonly tokenizer: IncrementalTokenizer;
@@ -25,7 +25,7 @@ export class DocumentState<S> {
   /** How often the text before the cursor holds each token, for the cache model. */
   readonly words: WordCache;
   /** The text before the cursor as pieces, for continuing its phrases (phraseMemory.ts). */
-  readonly phrases = new PhraseMemory(MAX_PHRASE_TOKENS);
+  readonly phrases = new PhraseMemory(MAX_PHRASE_PIECES);
   /** Whether each placeholder string seen may come back: the check runs once a string, not at every rescan. */
   private readonly repeatable = new Map<string, boolean>();
   /** The context the states below belong to: <eos> then the window's token ids. */

@@ -43,6 +43,8 @@ const BREAK = /[\n\r\u2028\u2029]/;
 const PIECES = /[\p{L}\p{M}\p{N}_]+|\s+|[^\p{L}\p{M}\p{N}_\s]/gu;
 /** A piece that ends in a letter or digit may be a word still being typed. */
 const WORD_END = /[\p{L}\p{M}\p{N}_]$/u;
+/** Pieces of a workspace's memory at the most: about 40 MB of heap. */
+const MAX_WORKSPACE_PIECES = 1_000_000;
 /** A placeholder's string must occur this often in a workspace to come back from its memory. */
 const MIN_WORKSPACE_COUNT = 2;
 const FORMAT = 'smart-compose-phrases';
@@ -250,8 +252,11 @@ export function mayRepeatPlaceholder(id: number, text: string): boolean {
   return isRecalledClass(id) && scrubSecrets(text).redactions === 0;
 }
 
-/** The memory of a workspace's texts (secrets already removed), a boundary after each. */
-export function phrasesOf(texts: readonly string[], vocabulary: Vocabulary): PhraseMemory {
+/**
+ * The memory of a workspace's texts (secrets already removed), a boundary after each; whole texts, in order, until
+ * it holds `maxPieces` (the bench workspace's 200,000 words are 299,471 pieces, 13 MB of heap once loaded).
+ */
+export function phrasesOf(texts: readonly string[], vocabulary: Vocabulary, maxPieces = MAX_WORKSPACE_PIECES): PhraseMemory {
   const placeholderCounts = new Map<string, number>();
   const tokens: { space: string; text: string; id: number }[][] = texts.map((text) => {
     const list: { space: string; text: string; id: number }[] = [];
@@ -265,6 +270,7 @@ export function phrasesOf(texts: readonly string[], vocabulary: Vocabulary): Phr
   });
   const memory = new PhraseMemory();
   for (const list of tokens) {
+    if (memory.length >= maxPieces) break;
     for (const { space, text, id } of list) {
       const kept = !vocabulary.isPlaceholder(id) || (placeholderCounts.get(text)! >= MIN_WORKSPACE_COUNT && mayRepeatPlaceholder(id, text));
       memory.pushToken(space, kept ? text : null);

@@ -78,6 +78,14 @@ describe('phrase memory', () => {
     assert.equal(phraseAfter('and the Quuxbridge site.', ' ', workspace), 'the');
   });
 
+  it("takes a workspace's texts whole and in order until it holds its most pieces", () => {
+    const vocabulary = Vocabulary.build(countTokens(['alpha beta gamma delta']), { minCount: 1, maxSize: 100 });
+    const texts = ['alpha beta gamma delta alpha', 'beta gamma delta beta', 'gamma delta alpha gamma'];
+    assert.equal(phrasesOf(texts, vocabulary).length, 16);
+    assert.equal(phrasesOf(texts, vocabulary, 5).length, 6);
+    assert.equal(phrasesOf(texts, vocabulary, 7).length, 11);
+  });
+
   it('round-trips through its file and rejects a malformed one with a message', () => {
     const vocabulary = Vocabulary.build(countTokens(['alpha beta gamma delta']), { minCount: 1, maxSize: 100 });
     const memory = phrasesOf(['alpha beta gamma delta epsilon. alpha beta gamma delta', 'beta gamma delta zeta'], vocabulary);
