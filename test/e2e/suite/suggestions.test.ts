@@ -70,6 +70,16 @@ describe('suggestions from the model (real provider)', () => {
     assert.equal(cursorLineText(editor), 'The dog bit the man');
   });
 
+  it('continues a phrase the document wrote before, which the model cannot know; Tab inserts it', async () => {
+    const editor = await openFixture('story.md');
+    putCursorAtEndOfLine(editor, 1);
+    await pasteThenType(editor, 'At first our zebra counts quietly at dawn. The dog bit the man. Now our zebra counts q');
+    const answer = await answerAtCursor(editor, (a) => a.text !== '', 'the rest of the phrase');
+    assert.equal(answer.text, 'uietly at dawn');
+    await runUntilTextChanges(editor.document, 'editor.action.inlineSuggest.commit');
+    assert.ok(cursorLineText(editor).endsWith('Now our zebra counts quietly at dawn'), cursorLineText(editor));
+  });
+
   it('choosing GRU in the quick pick (Smart Compose: Choose Model) makes the GRU answer at the next keystroke', async () => {
     const config = vscode.workspace.getConfiguration('smartCompose');
     try {
