@@ -62,7 +62,7 @@ export class SuggestionEngine<S> implements Suggester {
     const { complete, prefix } = partialWordAtCursor(request.textBeforeCursor);
     const ids = document.tokenizer.update(complete);
     // A phrase written before, matched over its last tokens, beats the model's guesses (measured: see phraseMemory.ts).
-    const phrase = continuePhrase(document.phrases, this.workspace.phrases, complete.slice(document.tokenizer.end) + prefix);
+    const phrase = continuePhrase(document.phrases, this.workspace.phrases, complete.slice(document.tokenizer.end) + prefix, this.options.maxWords);
     if (phrase && phrase.probability >= this.options.minConfidence) return repeatsWhatFollows(phrase.text, after) ? '' : phrase.text;
     const context = contextWindow(ids, this.vocabulary.eosId);
     const position = await this.advanceTo(document, context, isStale);

@@ -56,7 +56,7 @@ describe('fine-tuning on a workspace', () => {
       const { phrases } = await workspaceMemoryOf(out, manifest);
       const prompt = new PhraseMemory();
       for (const token of tokenize('Note. If the Quuxbridge is down, the')) if (token.text !== '') prompt.pushToken(token.space, token.text);
-      assert.equal(continuePhrase(prompt, phrases, ' ')?.text, 'Frobnicator waits and tries again.');
+      assert.equal(continuePhrase(prompt, phrases, ' ', 4)?.text, 'Frobnicator waits and tries again.');
       assert.match(await engine.suggest({ document: 'd', textBeforeCursor: 'Restart the Frob' }), /^nicator\b/);
       // A URL of the workspace's training files, in a document that never held it: the recall file has it.
       assert.equal(await engine.suggest({ document: 'e', textBeforeCursor: 'See https://runbooks.q' }), 'uux.example/deploy/cluster');

@@ -15,8 +15,8 @@ function documentMemory(text: string): PhraseMemory {
 }
 
 /** The phrase after `text` (its last token complete) and `pending`, with a workspace memory or none. */
-function phraseAfter(text: string, pending: string, workspace?: PhraseMemory): string | undefined {
-  return continuePhrase(documentMemory(text), workspace, pending)?.text;
+function phraseAfter(text: string, pending: string, workspace?: PhraseMemory, maxWords = DEFAULT_POLICY.maxWords): string | undefined {
+  return continuePhrase(documentMemory(text), workspace, pending, maxWords)?.text;
 }
 
 describe('phrase memory', () => {
@@ -25,10 +25,13 @@ describe('phrase memory', () => {
     const once = `Hello. ${sentence} Again: Then install it with the`;
     const twice = `Hello. ${sentence} ${sentence} Again: Then install it with the`;
     assert.equal(phraseAfter(once, ' c'), 'ommand line tool');
-    assert.equal(phraseAfter(twice, ' c'), 'ommand line tool of the project');
+    assert.equal(phraseAfter(twice, ' c', undefined, 8), 'ommand line tool of the project');
+    // Never more words after the one being typed than the policy's maxWords.
+    assert.equal(phraseAfter(twice, ' c'), 'ommand line tool of the');
+    assert.equal(phraseAfter(twice, ' c', undefined, 1), 'ommand line');
     // Agreeing occurrences back it more, and the chance given to it says so.
-    assert.equal(continuePhrase(documentMemory(once), undefined, ' c')?.probability, 0.5);
-    assert.ok(continuePhrase(documentMemory(twice), undefined, ' c')!.probability > 0.5);
+    assert.equal(continuePhrase(documentMemory(once), undefined, ' c', 4)?.probability, 0.5);
+    assert.ok(continuePhrase(documentMemory(twice), undefined, ' c', 4)!.probability > 0.5);
   });
 
   it('offers nothing where the earlier occurrences part, where fewer than three pieces match, or across a line break', () => {
@@ -60,11 +63,11 @@ describe('phrase memory', () => {
 
   it('forgets the tokens the writer deleted', () => {
     const memory = documentMemory('so keep the lights on at night. keep the lights');
-    assert.equal(continuePhrase(memory, undefined, ' o')?.text, 'n at night');
+    assert.equal(continuePhrase(memory, undefined, ' o', 4)?.text, 'n at night');
     for (let i = 0; i < 10; i++) memory.popToken();
     for (const token of tokenize(' keep the lights')) if (token.text !== '') memory.pushToken(token.space, token.text);
     assert.equal(memory.length, documentMemory('so keep the lights').length);
-    assert.equal(continuePhrase(memory, undefined, ' o'), undefined);
+    assert.equal(continuePhrase(memory, undefined, ' o', 4), undefined);
   });
 
   it('never continues into a number, nor a workspace string that occurs once; a string that occurs twice comes back', () => {
@@ -101,7 +104,7 @@ describe('phrase memory', () => {
   it('holds at most its capacity, and past it offers nothing rather than a stale context', () => {
     const memory = new PhraseMemory(12);
     for (const token of tokenize('one two three four. one two three four. one two three')) if (token.text !== '') memory.pushToken(token.space, token.text);
-    assert.equal(continuePhrase(memory, undefined, ' '), undefined);
+    assert.equal(continuePhrase(memory, undefined, ' ', 4), undefined);
     for (let i = 0; i < 4; i++) memory.popToken();
     assert.equal(memory.length, 9);
     assert.deepEqual(memory.tail(2), [' three', ' four']);
