@@ -35,7 +35,7 @@ export class IncrementalTokenizer {
     const common = commonPrefixLength(this.text, text);
     const keep = this.restartIndex(common, text);
     // From the end of the token before, so the first token rescanned has the whitespace before it.
-    const restartAt = keep === 0 ? 0 : this.starts[keep - 1] + this.texts[keep - 1].length;
+    const restartAt = keep === 0 ? 0 : this.endOf(keep - 1);
     this.truncate(keep);
     let position = restartAt;
     scanTokens(text.slice(restartAt), (space, tokenText, kind) => {
@@ -59,8 +59,11 @@ export class IncrementalTokenizer {
 
   /** The offset in the text where the last token ends (0 without tokens): what follows is whitespace. */
   get end(): number {
-    const n = this.ids.length;
-    return n > 0 ? this.starts[n - 1] + this.texts[n - 1].length : 0;
+    return this.ids.length > 0 ? this.endOf(this.ids.length - 1) : 0;
+  }
+
+  private endOf(k: number): number {
+    return this.starts[k] + this.texts[k].length;
   }
 
   /** The text and kind of the last complete token, if any. */

@@ -58,10 +58,6 @@ export type Piece = string | null;
 export interface PhraseContinuation {
   /** The ghost text: the rest of the pending piece and the pieces after it. */
   text: string;
-  /** Pieces before the cursor that the earlier occurrences match. */
-  matched: number;
-  /** Earlier occurrences that back it. */
-  sources: number;
   /**
    * The chance that the writer goes on so, held against the confidence gate: the rule of succession over the
    * occurrences, n / (n + 1) (one occurrence: even odds), so a writer who raised the gate sees fewer phrases.
@@ -247,7 +243,7 @@ export function continuePhrase(document: PhraseMemory, workspace: PhraseMemory |
     text += piece;
   }
   text = text.slice(partial.length);
-  return text.length >= 2 ? { text, matched, sources: sources.length, probability: sources.length / (sources.length + 1) } : undefined;
+  return text.length >= 2 ? { text, probability: sources.length / (sources.length + 1) } : undefined;
 }
 
 /** Whether the string of a placeholder (vocabulary id `id`) may come back at all: not a number, no secret. */
