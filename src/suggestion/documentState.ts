@@ -15,8 +15,11 @@ import { WordCache } from './wordCache';
 export const CONTEXT_WINDOW_STEP = 512;
 /** States are kept at every 16th position of the context, so an edit re-runs at most 15 tokens plus the change. */
 export const CHECKPOINT_EVERY = 16;
-/** Pieces of a document its phrase memory holds (about 900 KB of prose, some 10 MB of heap); past them it offers nothing. */
-const MAX_PHRASE_PIECES = 200_000;
+/**
+ * Pieces of a document its phrase memory holds (about 450 KB of prose, some 7 MB of heap, for each of the engine's
+ * 32 documents at the most); past them it offers nothing.
+ */
+const MAX_PHRASE_PIECES = 100_000;
 
 export class DocumentState<S> {
   readonly tokenizer: IncrementalTokenizer;

@@ -1,4 +1,5 @@
 import { partialWordAtCursor } from '../model/tokenizer';
+import { scrubSecrets } from '../training/secrets';
 import { Vocabulary } from '../model/vocabulary';
 import { completeAtCursor, DEFAULT_POLICY, PolicyOptions } from './completionPolicy';
 import { CHECKPOINT_EVERY, contextWindow, DocumentState } from './documentState';
@@ -63,7 +64,8 @@ export class SuggestionEngine<S> implements Suggester {
     const ids = document.tokenizer.update(complete);
     // A phrase written before, matched over its last tokens, beats the model's guesses (measured: see phraseMemory.ts).
     const phrase = continuePhrase(document.phrases, this.workspace.phrases, complete.slice(document.tokenizer.end) + prefix, this.options.maxWords);
-    if (phrase && phrase.probability >= this.options.minConfidence) return repeatsWhatFollows(phrase.text, after) ? '' : phrase.text;
+    if (phrase && phrase.probability >= this.options.minConfidence && !repeatsWhatFollows(phrase.text, after)
+      && !revealsSecret(request.textBeforeCursor, phrase.text)) return phrase.text;
     const context = contextWindow(ids, this.vocabulary.eosId);
     const position = await this.advanceTo(document, context, isStale);
     if (!position) return '';
@@ -78,7 +80,7 @@ export class SuggestionEngine<S> implements Suggester {
       words: document.words,
     }, this.options, document.memo, isStale);
     if (!suggestion || isStale()) return '';
-    return repeatsWhatFollows(suggestion.text, after) ? '' : suggestion.text;
+    return repeatsWhatFollows(suggestion.text, after) || revealsSecret(request.textBeforeCursor, suggestion.text) ? '' : suggestion.text;
   }
 
   /** Forgets a document's cached states (closed in the editor). */
@@ -146,6 +148,20 @@ export class SuggestionEngine<S> implements Suggester {
     document.last = { length: context.length, state, logProbs: distribution!.logProbs, topIds: distribution!.topIds };
     return document.last;
   }
+}
+
+/** Text of a line that the secret check reads before the cursor: a long line's end. */
+const SECRET_CHECK_CHARACTERS = 512;
+
+/**
+ * Whether ghost text would complete a secret the scrubber finds on the line ("db_password = " and its value): a
+ * phrase, recall and the cache model repeat the document, and the document may hold a password that only its
+ * context marks as one.
+ */
+function revealsSecret(textBeforeCursor: string, suggestion: string): boolean {
+  const lineStart = Math.max(textBeforeCursor.lastIndexOf('\n') + 1, textBeforeCursor.length - SECRET_CHECK_CHARACTERS);
+  const line = textBeforeCursor.slice(lineStart);
+  return scrubSecrets(line + suggestion).text !== scrubSecrets(line).text + suggestion;
 }
 
 /** Whether ghost text would only repeat the text after the cursor. */

@@ -10,18 +10,22 @@
  * part is still continued up to there. A query takes the pieces before the cursor, finds every earlier position
  * whose preceding pieces match the longest run of them (at least three), and continues as those positions
  * continued while they all agree: a phrase written twice the same way is trusted for a whole clause, one written
- * once for a few pieces only; either adds at most the policy's maxWords words after the one being typed.
+ * once for a few tokens only; either adds whole tokens, at most the policy's maxWords words after the one being
+ * typed.
  *
  * Measured ad hoc on 19,685 characters of held-out READMEs of the bench:finetune workspace, base LSTM, the workspace
  * memory of its training files (before the rule that a match reach back before the token being typed, which costs
  * 1.1 points there and keeps URLs whole for recall): with the phrase shown in place of the model's suggestion, ksr
  * 38.4%; with it competing among the model's and recall's candidates by expected saving (probability n / (n + 1),
  * or even 1), 36.4-36.5%: where a phrase matched, the longer candidates that beat it were wrong 289 times and right
- * 5. With the rule: one occurrence continued for 3 pieces, ksr 37.3% (ksr_word 40.3%); for 6, 36.7% (40.8%).
+ * 5. With the rule (limits then counted in pieces, not tokens): one occurrence continued for 3 pieces, ksr 37.3%
+ * (ksr_word 40.3%); for 6, 36.7% (40.8%).
  *
- * What may never come back is not a piece at all but a boundary that no match crosses: a number (a PIN, an account
- * number), a rare word, URL, path or address that holds a secret, and in a workspace's memory one that occurs only
- * once there (a one-off may be private; recall keeps the same rule).
+ * What may never come back is not a piece at all but a boundary that no match crosses: a number, or four digits
+ * in a row in any token (a PIN, an account number), a rare word, URL, path or address that holds a secret, and in a
+ * workspace's memory one that occurs only once there (a one-off may be private; recall keeps the same rule). A
+ * secret known by its context ("password = " and a dictionary word) is a value only the whole line shows: the
+ * engine checks the line with the phrase before showing it (engine.ts).
  */
 
 import { scanTokens } from '../model/tokenizer';
@@ -35,14 +39,19 @@ const MIN_MATCH = 3;
 const MAX_MATCH = 32;
 /** Positions of one key examined at the most (the latest): a common three-token run is no phrase to continue. */
 const MAX_CANDIDATES = 2048;
-/** Pieces a continuation adds when one earlier occurrence backs it, and when several agree. */
-const SINGLE_SOURCE_PIECES = 3;
-const AGREED_PIECES = 6;
+/**
+ * Tokens a continuation adds when one earlier occurrence backs it, and when several agree; a token is added whole
+ * ("don't", "e.g.") unless the occurrences part inside it.
+ */
+const SINGLE_SOURCE_TOKENS = 3;
+const AGREED_TOKENS = 6;
 const BREAK = /[\n\r\u2028\u2029]/;
 /** The pieces of a token's text: runs of letters and digits, runs of whitespace (a paragraph break), single others. */
 const PIECES = /[\p{L}\p{M}\p{N}_]+|\s+|[^\p{L}\p{M}\p{N}_\s]/gu;
 /** A piece that starts a word (what accept-next-word takes one at a time): the setting maxWords counts these. */
 const WORD_START = /^\s*[\p{L}\p{M}\p{N}_]/u;
+/** Four digits in a row: a PIN, an account or card number, a year (a short number in a name, "v2", "utf8", is none). */
+const DIGITS = /\p{N}{4}/u;
 /** A piece that ends in a letter or digit may be a word still being typed. */
 const WORD_END = /[\p{L}\p{M}\p{N}_]$/u;
 /** Pieces of a workspace's memory at the most: about 40 MB of heap. */
@@ -50,7 +59,7 @@ const MAX_WORKSPACE_PIECES = 1_000_000;
 /** A placeholder's string must occur this often in a workspace to come back from its memory. */
 const MIN_WORKSPACE_COUNT = 2;
 const FORMAT = 'smart-compose-phrases';
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 
 /** A piece, or null: a boundary (a placeholder, or the end of a file). */
 export type Piece = string | null;
@@ -67,6 +76,8 @@ export interface PhraseContinuation {
 
 export class PhraseMemory {
   private readonly pieces: Piece[] = [];
+  /** 1 where a piece starts a token, 0 where it goes on with one. */
+  private readonly tokenStarts: number[] = [];
   /** A hash of each piece (0 for a boundary), so a key costs no string hashing. */
   private readonly hashes: number[] = [];
   /**
@@ -76,31 +87,29 @@ export class PhraseMemory {
    */
   private readonly latest = new Map<number, number>();
   private readonly earlierSameKey: number[] = [];
-  /** Pieces of each token pushed, so a token is dropped whole. */
+  /** Pieces of each token held, so a token is dropped whole. */
   private readonly tokenPieces: number[] = [];
-  /** Pieces pushed past the capacity: the memory no longer holds the text's end. */
+  /** Tokens pushed past the capacity (not held): the memory no longer holds the text's end. */
   private overflow = 0;
 
   constructor(private readonly capacity = Infinity) {}
 
+  /** Pieces held. */
   get length(): number {
-    return this.pieces.length + this.overflow;
+    return this.pieces.length;
   }
 
   /** A token of the text, with the whitespace before it; or, for a token that must not come back, a boundary. */
   pushToken(space: string, text: string | null): void {
-    if (text === null) {
-      this.push(null);
-      this.tokenPieces.push(1);
-      return;
-    }
-    const pieces = text.match(PIECES) ?? [text];
-    pieces.forEach((piece, i) => this.push(i === 0 ? space + piece : piece));
+    const pieces = text === null ? [null] : text.match(PIECES) ?? [text];
+    if (this.overflow > 0 || this.pieces.length + pieces.length > this.capacity) { this.overflow++; return; }
+    pieces.forEach((piece, i) => this.push(i === 0 && piece !== null ? space + piece : piece, i === 0));
     this.tokenPieces.push(pieces.length);
   }
 
   /** Drops the last token (the text's end was edited). */
   popToken(): void {
+    if (this.overflow > 0) { this.overflow--; return; }
     for (let k = this.tokenPieces.pop() ?? 0; k > 0; k--) this.pop();
   }
 
@@ -109,9 +118,11 @@ export class PhraseMemory {
     this.pushToken('', null);
   }
 
-  private push(piece: Piece): void {
-    if (this.pieces.length >= this.capacity) { this.overflow++; return; }
+  /** Four digits are a boundary wherever they stand (a PIN in "PIN-4821", an account in "acct_99812345" or a path). */
+  private push(written: Piece, startsToken: boolean): void {
+    const piece = written !== null && DIGITS.test(written) ? null : written;
     this.pieces.push(piece);
+    this.tokenStarts.push(startsToken ? 1 : 0);
     this.hashes.push(piece === null ? 0 : hashOf(piece));
     const p = this.pieces.length;
     const key = this.keyBefore(p);
@@ -120,7 +131,6 @@ export class PhraseMemory {
   }
 
   private pop(): void {
-    if (this.overflow > 0) { this.overflow--; return; }
     const p = this.pieces.length;
     const key = this.keyBefore(p);
     const earlier = this.earlierSameKey.pop()!;
@@ -129,6 +139,7 @@ export class PhraseMemory {
       else this.latest.set(key, earlier);
     }
     this.pieces.pop();
+    this.tokenStarts.pop();
     this.hashes.pop();
   }
 
@@ -164,13 +175,18 @@ export class PhraseMemory {
     return this.pieces[position];
   }
 
+  startsToken(position: number): boolean {
+    return this.tokenStarts[position] === 1;
+  }
+
   serialize(): Uint8Array {
     const table = new Map<string, number>();
-    const sequence = this.pieces.map((piece) => {
+    // A piece as 2 x its index in the table, plus 1 where it starts a token; a boundary as -1.
+    const sequence = this.pieces.map((piece, i) => {
       if (piece === null) return -1;
       let id = table.get(piece);
       if (id === undefined) table.set(piece, (id = table.size));
-      return id;
+      return 2 * id + this.tokenStarts[i];
     });
     return new TextEncoder().encode(JSON.stringify({ format: FORMAT, formatVersion: FORMAT_VERSION, pieces: [...table.keys()], sequence }));
   }
@@ -190,9 +206,10 @@ export class PhraseMemory {
     const pieces = file.pieces as unknown[];
     if (!pieces.every((p) => typeof p === 'string' && p !== '')) throw new Error('the phrase file holds a piece that is not a non-empty string');
     const memory = new PhraseMemory();
-    for (const id of file.sequence as unknown[]) {
-      if (!(Number.isInteger(id) && (id as number) >= -1 && (id as number) < pieces.length)) throw new Error('the phrase file holds a malformed sequence');
-      memory.push(id === -1 ? null : (pieces[id as number] as string));
+    for (const code of file.sequence as unknown[]) {
+      if (!(Number.isInteger(code) && (code as number) >= -1 && (code as number) < 2 * pieces.length)) throw new Error('the phrase file holds a malformed sequence');
+      const id = code as number;
+      memory.push(id === -1 ? null : (pieces[id >> 1] as string), id === -1 || (id & 1) === 1);
     }
     // A stored memory is read, never edited: its pieces need no tokens to be dropped by.
     return memory;
@@ -233,13 +250,15 @@ export function continuePhrase(document: PhraseMemory, workspace: PhraseMemory |
     for (const position of found.positions) sources.push({ memory, position });
   }
   if (sources.length === 0) return undefined;
-  const limit = sources.length > 1 ? AGREED_PIECES : SINGLE_SOURCE_PIECES;
+  const limit = sources.length > 1 ? AGREED_TOKENS : SINGLE_SOURCE_TOKENS;
+  const [first] = sources;
   let text = '';
-  for (let j = 0, words = 0; j < limit; j++) {
-    const piece = sources[0].memory.pieceAt(sources[0].position + j);
+  // The rest of a token the writer is inside counts as one of the tokens added.
+  for (let j = 0, tokens = first.memory.startsToken(first.position) ? 0 : 1, words = 0; ; j++) {
+    const piece = first.memory.pieceAt(first.position + j);
     if (piece === undefined || piece === null || BREAK.test(piece)) break;
     if (!sources.every((s) => s.memory.pieceAt(s.position + j) === piece)) break;
-    if (j > 0 && WORD_START.test(piece) && ++words > maxWords) break;
+    if (first.memory.startsToken(first.position + j) && (++tokens > limit || (j > 0 && WORD_START.test(piece) && ++words > maxWords))) break;
     text += piece;
   }
   text = text.slice(partial.length);

@@ -42,6 +42,12 @@ describe('phrase memory', () => {
     assert.equal(phraseAfter('and so then she left\nthe room. later so then she', ' l'), 'eft');
   });
 
+  it('adds whole tokens: a limit never cuts one short', () => {
+    assert.equal(phraseAfter("and so I said I don't know. so I said", ' '), "I don't know");
+    assert.equal(phraseAfter("and so I said I don't know. so I said", ' ', undefined, 1), "I don't");
+    assert.equal(phraseAfter('read about the docs, e.g. the guide. see the docs,', ' ', undefined, 0), 'e.g.');
+  });
+
   it('continues what the writer typed of a word only with words that extend it', () => {
     assert.equal(phraseAfter('so we read the manual page twice. now we read the', ' mo'), undefined);
     assert.equal(phraseAfter('so we read the manual page twice. now we read the', ' ma'), 'nual page twice');
@@ -49,7 +55,7 @@ describe('phrase memory', () => {
 
   it('completes a URL inside a phrase, but leaves a URL matched only on its own first characters to recall', () => {
     const before = 'Read the guide at https://example.org/quux/guide.html first. ';
-    assert.equal(phraseAfter(`${before}Read the guide at`, ' https://exa'), 'mple.org');
+    assert.equal(phraseAfter(`${before}Read the guide at`, ' https://exa'), 'mple.org/quux/guide.html first.');
     assert.equal(phraseAfter(`${before}Also see`, ' https://exa'), undefined);
   });
 
@@ -97,7 +103,7 @@ describe('phrase memory', () => {
     assert.equal(phraseAfter('so alpha beta gamma', ' ', copy), phraseAfter('so alpha beta gamma', ' ', memory));
     assert.equal(phraseAfter('so alpha beta gamma', ' ', copy), 'delta');
     assert.throws(() => PhraseMemory.deserialize(new TextEncoder().encode('{"format":')), /not valid JSON/);
-    assert.throws(() => PhraseMemory.deserialize(new TextEncoder().encode('{"format":"smart-compose-phrases","formatVersion":1,"pieces":["a"],"sequence":[0,3]}')), /malformed sequence/);
+    assert.throws(() => PhraseMemory.deserialize(new TextEncoder().encode('{"format":"smart-compose-phrases","formatVersion":2,"pieces":["a"],"sequence":[1,2]}')), /malformed sequence/);
     assert.throws(() => PhraseMemory.deserialize(new TextEncoder().encode('{"format":"other"}')), /not smart-compose-phrases/);
   });
 
@@ -121,6 +127,20 @@ describe('suggestion engine: phrases', () => {
     const text = 'At first our robots vacuum floors quietly at dawn. Then the dog bit the man. Now our robots vacuum';
     assert.equal(await engine(0.2).suggest({ document: 'd', textBeforeCursor: `${text} f` }), 'loors quietly at');
     assert.equal(await engine(0.2).suggest({ document: 'fresh', textBeforeCursor: 'Now our robots vacuum f' }), '');
+  });
+
+  it('never completes a secret that only its context marks, nor a run of digits inside a word', async () => {
+    for (const value of ['hunter2', 'dog']) {
+      const text = `x db password = ${value} ok\nlater db password = `;
+      const suggestion = await engine(0.05).suggest({ document: `secret-${value}`, textBeforeCursor: text });
+      assert.ok(!suggestion.includes(value), `"${suggestion}" after "${text}"`);
+    }
+    // The phrase itself is there: the same line with a harmless name is continued.
+    assert.equal(await engine(0.05).suggest({ document: 'harmless', textBeforeCursor: 'x db colour = hunter2 ok\nlater db colour = ' }), 'hunter2 ok');
+    const pin = await engine(0.05).suggest({ document: 'pin', textBeforeCursor: 'x my pin is PIN-4821 ok. so my pin is ' });
+    assert.ok(!pin.includes('4821'), `"${pin}"`);
+    assert.equal(phraseAfter('and so we pay acct_99812345 monthly. then so we pay', ' a'), undefined);
+    assert.equal(phraseAfter('and so we pay acct_12 monthly. then so we pay', ' a'), 'cct_12 monthly.');
   });
 
   it('shows a phrase written once only while the confidence gate lets even odds through', async () => {
