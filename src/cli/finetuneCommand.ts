@@ -45,7 +45,7 @@ export async function runFinetune(o: FinetuneCommandOptions): Promise<void> {
       },
     });
     if (o.json) {
-      const figures = (f: HeldOutFigures) => ({ ksr: f.ksr, ksr_word: f.ksrWord, perplexity: f.perplexity, min_confidence: f.minConfidence });
+      const figures = (f: HeldOutFigures) => ({ ksr: f.ksr, ksr_word: f.ksrWord, perplexity: f.perplexity, min_confidence: f.minConfidence, best_ksr_word: f.bestKsrWord });
       process.stdout.write(JSON.stringify({
         seconds: (performance.now() - started) / 1000,
         files_used: collected.documents.length,
