@@ -58,7 +58,7 @@ const WORD_START = /^\s*[\p{L}\p{M}\p{N}_]/u;
 const DIGITS = /\p{N}{4}/u;
 /** A piece that ends in a letter or digit may be a word still being typed. */
 const WORD_END = /[\p{L}\p{M}\p{N}_]$/u;
-/** Pieces of a workspace's memory at the most: about 40 MB of heap. */
+/** Pieces of a workspace's memory at the most: about 55 MB of heap. */
 const MAX_WORKSPACE_PIECES = 1_000_000;
 /** A placeholder's string must occur this often in a workspace to come back from its memory. */
 const MIN_WORKSPACE_COUNT = 2;
@@ -277,7 +277,7 @@ export function mayRepeatPlaceholder(id: number, text: string): boolean {
 
 /**
  * The memory of a workspace's texts (secrets already removed), a boundary after each; whole texts, in order, until
- * it holds `maxPieces` (the bench workspace's 200,000 words are 299,471 pieces, 13 MB of heap once loaded).
+ * it holds `maxPieces` (the bench workspace's 200,000 words are 299,471 pieces, 16 MB of heap once loaded).
  */
 export function phrasesOf(texts: readonly string[], vocabulary: Vocabulary, maxPieces = MAX_WORKSPACE_PIECES): PhraseMemory {
   const placeholderCounts = new Map<string, number>();
