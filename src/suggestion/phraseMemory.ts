@@ -10,15 +10,14 @@
  * part is still continued up to there. A query takes the pieces before the cursor, finds every earlier position
  * whose preceding pieces match the longest run of them (at least three), and continues as those positions
  * continued while they all agree: a phrase written twice the same way is trusted for a whole clause, one written
- * once for a few tokens only; either adds whole tokens, at most the policy's maxWords words after the one being
- * typed.
+ * once for a few words only; either adds whole words, at most the policy's maxWords after the one being typed.
  *
  * Measured ad hoc on 19,685 characters of held-out READMEs of the bench:finetune workspace, base LSTM, the workspace
  * memory of its training files (before the rule that a match reach back before the token being typed, which costs
  * 1.1 points there and keeps URLs whole for recall): with the phrase shown in place of the model's suggestion, ksr
  * 38.4%; with it competing among the model's and recall's candidates by expected saving (probability n / (n + 1),
  * or even 1), 36.4-36.5%: where a phrase matched, the longer candidates that beat it were wrong 289 times and right
- * 5. With the rule (limits then counted in pieces, not tokens): one occurrence continued for 3 pieces, ksr 37.3%
+ * 5. With the rule (limits then counted in pieces): one occurrence continued for 3 pieces, ksr 37.3%
  * (ksr_word 40.3%); for 6, 36.7% (40.8%).
  *
  * What may never come back is not a piece at all but a boundary that no match crosses: a number, or four digits
@@ -42,8 +41,8 @@ const MAX_CANDIDATES = 2048;
 /**
  * Units a continuation adds when one earlier occurrence backs it, and when several agree. A unit is a word, whole
  * ("don't", "e.g.", "Node.js"), or one piece of any other token: a URL or a path is continued part by part, as
- * far as its parts are as likely as a word. On the held-out READMEs below, base LSTM and the document's phrases
- * only: ksr 34.8% so; 33.0% with every token one unit; 35.1% with every piece one, which cuts "don't" to "don'".
+ * far as its parts are as likely as a word. On the held-out READMEs of the file comment, base LSTM and the
+ * document's phrases only: ksr 34.8% so; 33.0% with every token one unit; 35.1% with every piece one, which cuts "don't" to "don'".
  */
 const SINGLE_SOURCE_UNITS = 3;
 const AGREED_UNITS = 6;
