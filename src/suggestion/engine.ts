@@ -59,13 +59,14 @@ export class SuggestionEngine<S> implements Suggester {
     const document = this.documentState(request.document);
     const generation = ++document.generation;
     const isStale = () => document.generation !== generation || cancellation?.isCancellationRequested === true;
+    // Ghost text that would only repeat what follows the cursor, or complete a secret on the line, is not shown.
+    const mayShow = (text: string) => !repeatsWhatFollows(text, after) && !revealsSecret(request.textBeforeCursor, text);
 
     const { complete, prefix } = partialWordAtCursor(request.textBeforeCursor);
     const ids = document.tokenizer.update(complete);
     // A phrase written before, matched over its last tokens, beats the model's guesses (measured: see phraseMemory.ts).
     const phrase = continuePhrase(document.phrases, this.workspace.phrases, complete.slice(document.tokenizer.end) + prefix, this.options.maxWords);
-    if (phrase && phrase.probability >= this.options.minConfidence && !repeatsWhatFollows(phrase.text, after)
-      && !revealsSecret(request.textBeforeCursor, phrase.text)) return phrase.text;
+    if (phrase && phrase.probability >= this.options.minConfidence && mayShow(phrase.text)) return phrase.text;
     const context = contextWindow(ids, this.vocabulary.eosId);
     const position = await this.advanceTo(document, context, isStale);
     if (!position) return '';
@@ -80,7 +81,7 @@ export class SuggestionEngine<S> implements Suggester {
       words: document.words,
     }, this.options, document.memo, isStale);
     if (!suggestion || isStale()) return '';
-    return repeatsWhatFollows(suggestion.text, after) || revealsSecret(request.textBeforeCursor, suggestion.text) ? '' : suggestion.text;
+    return mayShow(suggestion.text) ? suggestion.text : '';
   }
 
   /** Forgets a document's cached states (closed in the editor). */
@@ -159,8 +160,9 @@ const SECRET_CHECK_CHARACTERS = 512;
  * context marks as one.
  */
 function revealsSecret(textBeforeCursor: string, suggestion: string): boolean {
-  const lineStart = Math.max(textBeforeCursor.lastIndexOf('\n') + 1, textBeforeCursor.length - SECRET_CHECK_CHARACTERS);
-  const line = textBeforeCursor.slice(lineStart);
+  // The end first, then its last line: a 5 MB buffer without a line break is not searched whole at every keystroke.
+  const end = textBeforeCursor.slice(-SECRET_CHECK_CHARACTERS);
+  const line = end.slice(end.lastIndexOf('\n') + 1);
   return scrubSecrets(line + suggestion).text !== scrubSecrets(line).text + suggestion;
 }
 
