@@ -56,6 +56,8 @@ const WORD_SEGMENT = String.raw`${WORD_START}${WORD_CHAR}*(?:['’\-]${WORD_CHAR
 const PATH_CHAR = String.raw`[\p{L}\p{M}\p{N}_.@+\-~%]`;
 /** A relative path does not start with CJK: unspaced CJK text is split per character before paths are tried. */
 const FIRST_PATH_CHAR = String.raw`[[\p{L}\p{M}\p{N}_.@+\-~%]--${CJK}]`;
+const URL_CHAR = String.raw`[^\s<>"\`\(\)\[\]]`;
+const URL_PARENTHESES = String.raw`\(${URL_CHAR}*\)`;
 /** Sentence punctuation directly after a URL or path belongs to the sentence, so neither may end with it. */
 const PATH_END = String.raw`(?<![.\-])`;
 
@@ -88,10 +90,13 @@ const MATCHERS: readonly { readonly kind: TokenKind; readonly pattern: RegExp }[
   // No URL, e-mail, path, number or word starts with a Han/Kana/Hangul character (see
   // FIRST_PATH_CHAR), so this goes first: unspaced CJK text then costs one test per character.
   { kind: 'cjk', pattern: sticky(String.raw`${CJK}\p{M}*`) },
+  // Parentheses only in balanced pairs and no brackets, as GitHub's autolinker has it: in Markdown's
+  // "[![badge](url1)](url2)" the ")](" ends url1 (else both URLs were one token, and "](h" after url1 was
+  // read as url1 still growing, so nothing completed "https://").
   {
     kind: 'url',
     pattern: sticky(
-      String.raw`(?:(?:https?|s?ftp|file|ssh|git|wss?|vscode(?:-insiders)?):\/\/|www\d{0,3}\.)[^\s<>"\`]*[\p{L}\p{N}\/_#=&%~+\-@$*]`,
+      String.raw`(?:(?:https?|s?ftp|file|ssh|git|wss?|vscode(?:-insiders)?):\/\/|www\d{0,3}\.)(?:${URL_CHAR}|${URL_PARENTHESES})*(?:[\p{L}\p{N}\/_#=&%~+\-@$*]|${URL_PARENTHESES})`,
     ),
   },
   // The local part is bounded (64 is the standard's limit) so that a long run like "a+b+c+..."

@@ -158,6 +158,9 @@ describe('tokenizer', () => {
       for (const [text, kind] of cases) assert.deepEqual(single(text), { text, space: '', kind }, text);
       assert.deepEqual(texts('(see https://example.com/a.)'), ['(', 'see', 'https://example.com/a', '.', ')']);
       assert.deepEqual(texts('Mail jane@example.com, or www.example.org.'), ['Mail', 'jane@example.com', ',', 'or', 'www.example.org', '.']);
+      // Markdown's linked badge: the ")](" between two URLs ends the first; a URL keeps only balanced parentheses.
+      assert.deepEqual(texts('[![npm](https://img.io/v.svg)](https://npm.im/x)'), ['[', '!', '[', 'npm', ']', '(', 'https://img.io/v.svg', ')', ']', '(', 'https://npm.im/x', ')']);
+      assert.deepEqual(texts('see https://en.wikipedia.org/wiki/Foo_(bar), or [x](https://a.io/b)'), ['see', 'https://en.wikipedia.org/wiki/Foo_(bar)', ',', 'or', '[', 'x', ']', '(', 'https://a.io/b', ')']);
     });
 
     it('makes file paths one token each, but not "and/or"', () => {
@@ -233,6 +236,7 @@ describe('tokenizer', () => {
       ['Line\nNe', 'Line\n', 'Ne'],
       ['costs 12', 'costs ', '12'],
       ['open https://exa', 'open ', 'https://exa'],
+      ['[![npm](https://img.io/v.svg)](h', '[![npm](https://img.io/v.svg)](', 'h'],
       ['我们', '我们', ''],
       ['ok 😀', 'ok 😀', ''],
       ['use vscode.win', 'use ', 'vscode.win'],
