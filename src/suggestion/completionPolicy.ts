@@ -221,11 +221,14 @@ function wordCompletions<S>(table: VocabularyTable, context: CompletionContext<S
   const { logProbs, prefix } = context;
   const bySurface = new Map<string, { id: number; logProb: number; mass: number }>();
   let total = recalledMass;
+  let capitalShare: number | undefined;
   for (const id of table.vocabulary.idsWithPrefix(prefix)) {
     if (table.roles[id] === TokenRole.Hidden) continue;
     const surface = completeWithCase(table.word(id), prefix);
     if (surface === undefined) continue;
-    const p = firstProbability(context, id);
+    // A lowercase word the writer capitalises: as likely as a capital is here (a sentence's start, not its middle).
+    const recased = surface !== table.word(id);
+    const p = firstProbability(context, id) * (recased ? (capitalShare ??= shareOfCapitals(table, logProbs)) : 1);
     total += p;
     const entry = bySurface.get(surface);
     if (!entry) bySurface.set(surface, { id, logProb: logProbs[id], mass: p });
@@ -243,6 +246,14 @@ function wordCompletions<S>(table: VocabularyTable, context: CompletionContext<S
     if (best.length > count) best.pop();
   }
   return { firsts: best, total };
+}
+
+/** The model's probability that the next word starts with a capital, of the words that start with a letter. */
+function shareOfCapitals(table: VocabularyTable, logProbs: Float32Array): number {
+  let capitals = 0, lower = 0;
+  for (const id of table.capitalised) capitals += Math.exp(logProbs[id]);
+  for (const id of table.lowercase) lower += Math.exp(logProbs[id]);
+  return capitals + lower > 0 ? capitals / (capitals + lower) : 1;
 }
 
 /**

@@ -85,6 +85,16 @@ describe('suggestion engine (through the Kneser-Ney predictor)', () => {
     assert.match(suggestion, /^e /);
   });
 
+  it('capitalises a lowercase word only as often as a capital comes there: mid-sentence "Use J" is "JavaScript"', async () => {
+    // After "Use", "javascript" is twice as likely as "JavaScript", but a capital after "Use" only a third of the time.
+    const corpus = 'Use javascript here. Use javascript here. Use JavaScript now. '.repeat(10);
+    const vocabulary = Vocabulary.build(countTokens([corpus]), { minCount: 1, maxSize: 50 });
+    const trigram = KneserNeyTrigram.train([Int32Array.from(vocabulary.encode(tokenize(corpus)))], vocabulary.size, vocabulary.unkId);
+    const engine = new SuggestionEngine(new KneserNeyPredictor(trigram, vocabulary.eosId), vocabulary, { ...DEFAULT_POLICY, minConfidence: 0.2 });
+    assert.match(await engine.suggest({ document: 'a', textBeforeCursor: 'So. Use J' }), /^avaScript/);
+    assert.match(await engine.suggest({ document: 'b', textBeforeCursor: 'So. Use j' }), /^avascript/);
+  });
+
   it('suggests nothing inside a word or when the suggestion only repeats what follows', async () => {
     const { engine } = trigramEngine();
     assert.equal(await engine.suggest({ document: 'a', textBeforeCursor: 'The dog bit the m', textAfterCursor: 'xyz' }), '');
