@@ -144,6 +144,9 @@ export async function completeAtCursor<S>(
     for (const continuation of memo.continuations.get(first.id)?.list ?? []) {
       consider(first.text + continuation.text, first.probability * Math.exp(continuation.logProb));
     }
+    // A word and the space after it, as a phone keyboard adds one, when the model expects another word to follow.
+    const after = memo.after.get(first.id);
+    if (after && WORD_END.test(first.text)) consider(first.text + ' ', first.probability * spacedNext(table, after.logProbs));
   }
   return best;
 }
@@ -246,6 +249,15 @@ function wordCompletions<S>(table: VocabularyTable, context: CompletionContext<S
     if (best.length > count) best.pop();
   }
   return { firsts: best, total };
+}
+
+const WORD_END = /[\p{L}\p{N}]$/u;
+
+/** The probability that the next token is written after a space: not punctuation that attaches, a line break or the end. */
+function spacedNext(table: VocabularyTable, logProbs: Float32Array): number {
+  let unspaced = 0;
+  for (const id of table.unspaced) unspaced += Math.exp(logProbs[id]);
+  return Math.max(0, 1 - unspaced);
 }
 
 /** The model's probability that the next word starts with a capital, of the words that start with a letter. */

@@ -22,6 +22,8 @@ export class VocabularyTable {
   /** Ids that never start a suggestion (placeholders, line breaks), and the attaching ones: short lists. */
   readonly neverFirst: number[] = [];
   readonly attaching: number[] = [];
+  /** Ids a writer types without a space after a word: the attaching ones, line breaks and <eos>. */
+  readonly unspaced: number[] = [];
   /** Ids of the words that start with a capital letter, and of those that start with a lowercase one. */
   readonly capitalised: number[] = [];
   readonly lowercase: number[] = [];
@@ -39,6 +41,7 @@ export class VocabularyTable {
       this.attaches[id] = joinSpacing('a', word) === '' ? 1 : 0;
       if (this.roles[id] === TokenRole.Hidden || this.roles[id] === TokenRole.Break) this.neverFirst.push(id);
       else if (this.attaches[id]) this.attaching.push(id);
+      if (this.attaches[id] || this.roles[id] === TokenRole.Break || id === vocabulary.eosId) this.unspaced.push(id);
       if (this.roles[id] === TokenRole.Text && /^\p{Lu}/u.test(word)) this.capitalised.push(id);
       else if (this.roles[id] === TokenRole.Text && /^\p{Ll}/u.test(word)) this.lowercase.push(id);
     }
