@@ -144,9 +144,6 @@ export async function completeAtCursor<S>(
     for (const continuation of memo.continuations.get(first.id)?.list ?? []) {
       consider(first.text + continuation.text, first.probability * Math.exp(continuation.logProb));
     }
-    // A word and the space after it, as a phone keyboard adds one, when the model expects another word to follow.
-    const after = memo.after.get(first.id);
-    if (after && WORD_END.test(first.text)) consider(first.text + ' ', first.probability * spacedNext(table, after.logProbs));
   }
   return best;
 }
@@ -305,6 +302,11 @@ async function searchContinuations<S>(
     text: '', logProb: 0, lastWord: table.word(id), lastId: id, words: 0, state: after.get(id)!.state, row: after.get(id)!.logProbs, top: after.get(id)!.topIds, first: index,
   }));
   while (beams.length > 0) {
+    // Each continuation that ends in a word, also with the space after it (as a phone keyboard adds one), as likely
+    // as a token that is written after a space comes next.
+    for (const beam of beams) {
+      if (WORD_END.test(beam.lastWord)) results[beam.first].push({ text: beam.text + ' ', logProb: beam.logProb + Math.log(spacedNext(table, beam.row)) });
+    }
     const extended: (Beam<S> & { token: number; ends: boolean })[] = [];
     for (const first of new Set(beams.map((b) => b.first))) {
       const candidates: (Beam<S> & { token: number; ends: boolean })[] = [];
