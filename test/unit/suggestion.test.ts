@@ -95,13 +95,25 @@ describe('suggestion engine (through the Kneser-Ney predictor)', () => {
     assert.match(await engine.suggest({ document: 'b', textBeforeCursor: 'So. Use j' }), /^avascript/);
   });
 
-  it('adds the space after a word when another word follows it, and not before punctuation', async () => {
-    const corpus = 'I like red apples. I like red cars. I like red hats. I like red shoes. I like red pens. We saw blue, then gold. '.repeat(10);
-    const vocabulary = Vocabulary.build(countTokens([corpus]), { minCount: 1, maxSize: 50 });
-    const trigram = KneserNeyTrigram.train([Int32Array.from(vocabulary.encode(tokenize(corpus)))], vocabulary.size, vocabulary.unkId);
-    const engine = new SuggestionEngine(new KneserNeyPredictor(trigram, vocabulary.eosId), vocabulary, { ...DEFAULT_POLICY, minConfidence: 0.3 });
-    assert.equal(await engine.suggest({ document: 'a', textBeforeCursor: 'So. I like r' }), 'ed ');
-    assert.equal(await engine.suggest({ document: 'b', textBeforeCursor: 'So. We saw bl' }), 'ue, then gold');
+  describe('on a text where "red" comes after "I like" and five words after it, one as often as the next', () => {
+    const corpus = 'I like red apples and pears. I like red cars. I like red hats. I like red shoes. I like red pens. We saw blue, then gold. '.repeat(10);
+    const engineAt = (minConfidence: number) => {
+      const vocabulary = Vocabulary.build(countTokens([corpus]), { minCount: 1, maxSize: 50 });
+      const trigram = KneserNeyTrigram.train([Int32Array.from(vocabulary.encode(tokenize(corpus)))], vocabulary.size, vocabulary.unkId);
+      return new SuggestionEngine(new KneserNeyPredictor(trigram, vocabulary.eosId), vocabulary, { ...DEFAULT_POLICY, minConfidence });
+    };
+
+    it('adds the space after a word when another word follows it, and not before punctuation', async () => {
+      const engine = engineAt(0.3);
+      assert.equal(await engine.suggest({ document: 'a', textBeforeCursor: 'So. I like r' }), 'ed ');
+      assert.equal(await engine.suggest({ document: 'b', textBeforeCursor: 'So. We saw bl' }), 'ue, then gold');
+    });
+
+    it('prefers the likely short suggestion to a long shot that saves more in expectation', async () => {
+      // "ed apples and pears." is right one time in five: 0.2 × 19 characters against about 0.9 × 2 for "ed ".
+      const engine = engineAt(0.15);
+      assert.equal(await engine.suggest({ document: 'a', textBeforeCursor: 'So. I like r' }), 'ed ');
+    });
   });
 
   it('suggests nothing inside a word or when the suggestion only repeats what follows', async () => {
