@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { typeThrough } from '../src/evaluation/engineSavings';
 import { loadSuggestionEngine } from '../src/suggestion/loadEngine';
-import { spreadWindows } from '../src/training/finetune';
+import { DEFAULT_FINETUNE_SETTINGS, spreadWindows } from '../src/training/finetune';
 import { collectWorkspace, DEFAULT_COLLECT_OPTIONS } from '../src/training/workspaceFiles';
 
 const WORKSPACE = path.join('.cache', 'bench-finetune', 'workspace');
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   const o = new Command()
     .option('--base <dir>', 'model to fine-tune', path.join('media', 'models', 'lstm'))
     .option('--words <n>', 'words of documentation in the workspace', Number, 200_000)
-    .option('--max-seconds <s>', 'training budget given to finetune', Number, 105)
+    .option('--max-seconds <s>', 'training budget given to finetune', Number, DEFAULT_FINETUNE_SETTINGS.maxSeconds)
     .option('--measure-characters <n>', 'held-out characters typed through base and kept model after the run (0: none)', Number, 20_000)
     .option('--json', 'print one JSON line last')
     .parse(process.argv)

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_FINETUNE_SETTINGS } from '../training/finetune';
 import { runEval } from './evalCommand';
 import { runExport } from './exportCommand';
 import { runFinetune } from './finetuneCommand';
@@ -102,7 +103,7 @@ program.command('finetune')
   .requiredOption('--base <dir>', 'model directory to start from')
   .requiredOption('--workspace <dirs...>', 'workspace folders (.gitignore honoured, secret files skipped)')
   .requiredOption('--out <dir>', 'model directory to write (atomically; may be --base); untouched when the new model is not better')
-  .option('--max-seconds <s>', 'wall-clock budget of the training (measuring before and after comes on top)', positiveNumber, 105)
+  .option('--max-seconds <s>', 'wall-clock budget of the training (measuring before and after comes on top)', positiveNumber, DEFAULT_FINETUNE_SETTINGS.maxSeconds)
   .option('--seed <n>', 'random seed (held-out files, training order)', positiveInt, 1)
   .addOption(new Option('--runtime <kind>', 'runtime that measures keystroke savings (as in the editor)').choices(['onnx', 'typescript']).default('onnx'))
   .option('--json', 'print one JSON line last')
