@@ -15,9 +15,9 @@ const CORPUS = [
   'Call (555) 123 now, or write to me. The end.',
 ].join('\n').repeat(20);
 
-function trigramEngine(minConfidence = DEFAULT_POLICY.minConfidence) {
-  const vocabulary = Vocabulary.build(countTokens([CORPUS]), { minCount: 1, maxSize: 200 });
-  const ids = Int32Array.from(vocabulary.encode(tokenize(CORPUS)));
+function trigramEngine(minConfidence = DEFAULT_POLICY.minConfidence, corpus = CORPUS) {
+  const vocabulary = Vocabulary.build(countTokens([corpus]), { minCount: 1, maxSize: 200 });
+  const ids = Int32Array.from(vocabulary.encode(tokenize(corpus)));
   const trigram = KneserNeyTrigram.train([ids], vocabulary.size, vocabulary.unkId);
   const engine = new SuggestionEngine(new KneserNeyPredictor(trigram, vocabulary.eosId), vocabulary, { ...DEFAULT_POLICY, minConfidence });
   return { engine, vocabulary };
@@ -87,21 +87,14 @@ describe('suggestion engine (through the Kneser-Ney predictor)', () => {
 
   it('capitalises a lowercase word only as often as a capital comes there: mid-sentence "Use J" is "JavaScript"', async () => {
     // After "Use", "javascript" is twice as likely as "JavaScript", but a capital after "Use" only a third of the time.
-    const corpus = 'Use javascript here. Use javascript here. Use JavaScript now. '.repeat(10);
-    const vocabulary = Vocabulary.build(countTokens([corpus]), { minCount: 1, maxSize: 50 });
-    const trigram = KneserNeyTrigram.train([Int32Array.from(vocabulary.encode(tokenize(corpus)))], vocabulary.size, vocabulary.unkId);
-    const engine = new SuggestionEngine(new KneserNeyPredictor(trigram, vocabulary.eosId), vocabulary, { ...DEFAULT_POLICY, minConfidence: 0.2 });
+    const { engine } = trigramEngine(0.2, 'Use javascript here. Use javascript here. Use JavaScript now. '.repeat(10));
     assert.match(await engine.suggest({ document: 'a', textBeforeCursor: 'So. Use J' }), /^avaScript/);
     assert.match(await engine.suggest({ document: 'b', textBeforeCursor: 'So. Use j' }), /^avascript/);
   });
 
   describe('on a text where "red" comes after "I like" and five words after it, one as often as the next', () => {
     const corpus = 'I like red apples and pears. I like red cars. I like red hats. I like red shoes. I like red pens. We saw blue, then gold. '.repeat(10);
-    const engineAt = (minConfidence: number) => {
-      const vocabulary = Vocabulary.build(countTokens([corpus]), { minCount: 1, maxSize: 50 });
-      const trigram = KneserNeyTrigram.train([Int32Array.from(vocabulary.encode(tokenize(corpus)))], vocabulary.size, vocabulary.unkId);
-      return new SuggestionEngine(new KneserNeyPredictor(trigram, vocabulary.eosId), vocabulary, { ...DEFAULT_POLICY, minConfidence });
-    };
+    const engineAt = (minConfidence: number) => trigramEngine(minConfidence, corpus).engine;
 
     it('adds the space after a word when another word follows it, and not before punctuation', async () => {
       const engine = engineAt(0.3);
