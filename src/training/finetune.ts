@@ -71,8 +71,8 @@ export interface FinetuneSettings {
 
 export const DEFAULT_FINETUNE_SETTINGS: FinetuneSettings = {
   // Keeps the run within the 180 s of the bench with room for a slower machine: measuring before and after takes
-  // 45-65 s on top. More training gains no keystrokes there (bench:finetune: 90 s of training gave ksr 42.1% where
-  // 105 s gave 42.3%, and a 238 s run that converged none over 105 s, README).
+  // 45-65 s on top. More training saves no more keystrokes there (bench:finetune: 90 s of training gave ksr 42.1%
+  // where 105 s gave 42.3%, and a run left to converge, 238 s, gave none over 105 s; README, Benchmarks).
   maxSeconds: 90,
   maxEpochs: 10,
   learningRate: 2e-3,
