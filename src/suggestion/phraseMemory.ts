@@ -30,6 +30,7 @@
 import { scanTokens } from '../model/tokenizer';
 import { Vocabulary } from '../model/vocabulary';
 import { scrubSecrets } from '../training/secrets';
+import { decodeVersionedJson, encodeVersionedJson } from '../util/versionedJson';
 import { isRecalledClass } from './recall';
 
 /** Pieces a match needs at the least, and the key of the index. */
@@ -192,21 +193,13 @@ export class PhraseMemory {
       if (id === undefined) table.set(piece, (id = table.size));
       return 2 * id + this.unitStarts[i];
     });
-    return new TextEncoder().encode(JSON.stringify({ format: FORMAT, formatVersion: FORMAT_VERSION, pieces: [...table.keys()], sequence }));
+    return encodeVersionedJson(FORMAT, FORMAT_VERSION, { pieces: [...table.keys()], sequence });
   }
 
   /** Throws an Error that says what is wrong with bytes that are not a phrase file. */
   static deserialize(bytes: Uint8Array): PhraseMemory {
-    let value: unknown;
-    try {
-      value = JSON.parse(new TextDecoder().decode(bytes));
-    } catch {
-      throw new Error('the phrase file is not valid JSON');
-    }
-    const file = value as { format?: unknown; formatVersion?: unknown; pieces?: unknown; sequence?: unknown };
-    if (file?.format !== FORMAT || file.formatVersion !== FORMAT_VERSION || !Array.isArray(file.pieces) || !Array.isArray(file.sequence)) {
-      throw new Error(`the phrase file is not ${FORMAT} version ${FORMAT_VERSION}`);
-    }
+    const file = decodeVersionedJson(bytes, FORMAT, FORMAT_VERSION, 'the phrase file');
+    if (!Array.isArray(file.pieces) || !Array.isArray(file.sequence)) throw new Error(`the phrase file is not ${FORMAT} version ${FORMAT_VERSION}`);
     const pieces = file.pieces as unknown[];
     if (!pieces.every((p) => typeof p === 'string' && p !== '')) throw new Error('the phrase file holds a piece that is not a non-empty string');
     const memory = new PhraseMemory();

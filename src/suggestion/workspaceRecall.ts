@@ -1,5 +1,6 @@
 import { scanTokens } from '../model/tokenizer';
 import { Vocabulary } from '../model/vocabulary';
+import { decodeVersionedJson, encodeVersionedJson } from '../util/versionedJson';
 import { isRecallable, isRecalledClass, prefixRange, RecallSource } from './recall';
 
 /** A string must occur this often in the workspace to be remembered: once is a one-off, and a one-off may be private. */
@@ -56,21 +57,13 @@ export class WorkspaceRecall implements RecallSource {
 
   serialize(): Uint8Array {
     const entries = this.texts.map((text, i) => [text, this.classIds[i], this.counts[i]]);
-    return new TextEncoder().encode(JSON.stringify({ format: FORMAT, formatVersion: FORMAT_VERSION, entries }));
+    return encodeVersionedJson(FORMAT, FORMAT_VERSION, { entries });
   }
 
   /** Throws an Error that says what is wrong with bytes that are not a recall file. */
   static deserialize(bytes: Uint8Array): WorkspaceRecall {
-    let value: unknown;
-    try {
-      value = JSON.parse(new TextDecoder().decode(bytes));
-    } catch {
-      throw new Error('the recall file is not valid JSON');
-    }
-    const file = value as { format?: unknown; formatVersion?: unknown; entries?: unknown };
-    if (file?.format !== FORMAT || file.formatVersion !== FORMAT_VERSION || !Array.isArray(file.entries)) {
-      throw new Error(`the recall file is not ${FORMAT} version ${FORMAT_VERSION}`);
-    }
+    const file = decodeVersionedJson(bytes, FORMAT, FORMAT_VERSION, 'the recall file');
+    if (!Array.isArray(file.entries)) throw new Error(`the recall file is not ${FORMAT} version ${FORMAT_VERSION}`);
     const valid = (e: unknown): e is [string, number, number] => Array.isArray(e) && e.length === 3 && typeof e[0] === 'string'
       && isRecalledClass(e[1] as number) && Number.isInteger(e[2]) && (e[2] as number) > 0;
     if (!file.entries.every(valid)) throw new Error('the recall file holds a malformed entry');

@@ -288,7 +288,7 @@ export async function finetune(baseDirectory: string, documents: readonly Finetu
     await saveModel(candidate, model, vocabulary, {
       training: record,
       policy,
-      extraFiles: { onnx: onnxFile(model), baseline: baselineFile(trigram.serialize()), recall: recallFile(recall.serialize()), phrases: phrasesFile(phrases.serialize()) },
+      extraFiles: { onnx: onnxFile(model), baseline: dataFile('baseline', trigram.serialize()), recall: dataFile('recall', recall.serialize()), phrases: dataFile('phrases', phrases.serialize()) },
     });
     // Perplexity compares the networks (a base fine-tuned before interpolates with a trigram of another vocabulary,
     // which cannot score these tokens); keystroke savings compare the engines as the writer has them.
@@ -393,28 +393,25 @@ function scoringPieces(texts: readonly string[], vocabulary: Vocabulary, tokens:
 }
 
 /**
- * The files besides the weights that the base suggests with (its recall, its trigram when it interpolates), read
+ * The files besides the weights that the base suggests with (its recall, its phrases, its trigram when it interpolates), read
  * for a copy of it: "before" is the model as the writer has it.
  */
 async function suggestionFilesOf(directory: string, base: LoadedModel): Promise<NonNullable<SaveOptions['extraFiles']>> {
   const files: NonNullable<SaveOptions['extraFiles']> = { onnx: onnxFile(base.model) };
-  const { recall, phrases, baseline } = base.manifest.files;
-  if (recall) files.recall = recallFile(await readVerifiedFile(directory, recall, 'recall'));
-  if (phrases) files.phrases = phrasesFile(await readVerifiedFile(directory, phrases, 'phrases'));
-  if (baseline && base.manifest.policy?.ngramWeight !== undefined) files.baseline = baselineFile(await readVerifiedFile(directory, baseline, 'baseline'));
+  const copied: DataFileRole[] = base.manifest.policy?.ngramWeight !== undefined ? ['recall', 'phrases', 'baseline'] : ['recall', 'phrases'];
+  for (const role of copied) {
+    const entry = base.manifest.files[role];
+    if (entry) files[role] = dataFile(role, await readVerifiedFile(directory, entry, role));
+  }
   return files;
 }
 
-function recallFile(data: Uint8Array) {
-  return { prefix: 'recall', extension: '.json', data };
-}
+/** The data files a workspace model suggests with, by their role in the manifest, and their file extensions. */
+const DATA_FILE_EXTENSIONS = { recall: '.json', phrases: '.json', baseline: '.kn3' } as const;
+type DataFileRole = keyof typeof DATA_FILE_EXTENSIONS;
 
-function phrasesFile(data: Uint8Array) {
-  return { prefix: 'phrases', extension: '.json', data };
-}
-
-function baselineFile(data: Uint8Array) {
-  return { prefix: 'baseline', extension: '.kn3', data };
+function dataFile(role: DataFileRole, data: Uint8Array) {
+  return { prefix: role, extension: DATA_FILE_EXTENSIONS[role], data };
 }
 
 function onnxFile(model: LanguageModel) {
