@@ -173,17 +173,18 @@ export class Vocabulary {
    */
   idsWithPrefix(prefix: string): number[] {
     const sorted = this.sortedIds();
-    const found = this.idsStartingWith(sorted, prefix);
+    const found = this.idsStartingWith(prefix, sorted);
     const lowerFirst = prefix === '' ? prefix : prefix[0].toLowerCase() + prefix.slice(1);
     if (lowerFirst !== prefix) {
-      for (const id of this.idsStartingWith(sorted, lowerFirst)) {
+      for (const id of this.idsStartingWith(lowerFirst, sorted)) {
         if (completeWithCase(this.words[id], prefix) !== undefined) found.push(id);
       }
     }
     return found.sort((a, b) => a - b);
   }
 
-  private idsStartingWith(sorted: Int32Array, prefix: string): number[] {
+  /** The ids whose word starts with `prefix`, case and all ("the" finds "the", "then", not "The"). */
+  idsStartingWith(prefix: string, sorted = this.sortedIds()): number[] {
     let low = 0;
     let high = sorted.length;
     while (low < high) {

@@ -107,7 +107,9 @@ interface Beam<S> {
  *    before a line break, or after maxWords tokens;
  * 3. besides, the strings recalled behind the placeholders (recall.ts: URLs, paths, rare words seen in the
  *    document or the workspace), whole or cut after one of their parts, as candidates of their own;
- * 4. of every candidate text (each prefix of each beam, each recalled piece), the one that ranks first by
+ * 4. besides, each first word cut after each of its letters, at the probability that the text goes on with that piece
+ *    (the word or any other that starts with it: "option" after "op" also when the word is "options");
+ * 5. of every candidate text (each prefix of each beam, each recalled piece, each word piece), the one that ranks first by
  *    probability^2 × (length - 1) (SAVING_CONFIDENCE_EXPONENT), among those at least minConfidence likely; else nothing.
  * Never a placeholder (<unk>, <num>, ...), never a line break.
  */
@@ -121,7 +123,7 @@ export async function completeAtCursor<S>(
 ): Promise<Suggestion | undefined> {
   const shown = shownMass(table, context);
   const recalled = recalledPieces(context, shown, options.minConfidence);
-  const { firsts, total } = firstCandidates(table, context, options.firstCandidates, shown, recalled.mass);
+  const { firsts, pieces, total } = firstCandidates(table, context, options.firstCandidates, shown, recalled.mass);
   if (total <= 1e-9) return undefined;
   let best: Suggestion | undefined;
   let bestGain = 0;
@@ -133,6 +135,7 @@ export async function completeAtCursor<S>(
     }
   };
   for (const piece of recalled.pieces) consider(piece.text, piece.mass / total);
+  for (const piece of pieces) consider(piece.text, piece.probability);
   if (firsts.length === 0) return best;
   // The continuations are scored with the document's counts too: an edit before the model's context window changes
   // them without changing the context.
@@ -201,18 +204,53 @@ interface FirstCandidate {
   probability: number;
 }
 
+/** A first word cut after one of its letters (or whole), and the probability that the text goes on with it. */
+interface WordPiece {
+  text: string;
+  probability: number;
+}
+
+interface FirstCandidates {
+  firsts: FirstCandidate[];
+  /** Every piece of every first word, two characters or more. */
+  pieces: WordPiece[];
+  total: number;
+}
+
 /**
  * The first words of a suggestion, their probabilities renormalised over `total`: the mass of every token
  * that could start one there, recalled strings (`recalledMass`) included.
  */
-function firstCandidates<S>(table: VocabularyTable, context: CompletionContext<S>, count: number, shown: number, recalledMass: number): { firsts: FirstCandidate[]; total: number } {
+function firstCandidates<S>(table: VocabularyTable, context: CompletionContext<S>, count: number, shown: number, recalledMass: number): FirstCandidates {
   return context.prefix === '' ? nextWordCandidates(table, context, count, shown + recalledMass) : wordCompletions(table, context, count, recalledMass);
 }
 
+/** For n = 0 ... text.length, the mass of the words that start with the first n characters of `text`. */
+function massStartingWith(text: string, words: readonly (readonly [string, number])[]): Float64Array {
+  const startingWith = new Float64Array(text.length + 1);
+  for (const [word, mass] of words) {
+    let shared = 0;
+    while (shared < text.length && word[shared] === text[shared]) shared++;
+    startingWith[shared] += mass;
+  }
+  for (let n = text.length - 1; n >= 0; n--) startingWith[n] += startingWith[n + 1];
+  return startingWith;
+}
+
+/**
+ * The pieces of `text` (what a first word adds at the cursor: `spacing` characters of space, then the word) from two
+ * characters to all of it, each as likely as the words that start with its part of the word (massStartingWith).
+ */
+function piecesOf(text: string, spacing: number, startingWith: Float64Array, total: number): WordPiece[] {
+  const pieces: WordPiece[] = [];
+  for (let n = Math.max(2, spacing + 1); n <= text.length; n++) pieces.push({ text: text.slice(0, n), probability: startingWith[n - spacing] / total });
+  return pieces;
+}
+
 /** After whitespace or punctuation: the likeliest tokens that may start a suggestion there. */
-function nextWordCandidates<S>(table: VocabularyTable, context: CompletionContext<S>, count: number, total: number): { firsts: FirstCandidate[]; total: number } {
+function nextWordCandidates<S>(table: VocabularyTable, context: CompletionContext<S>, count: number, total: number): FirstCandidates {
   const { logProbs, topIds, afterWhitespace, previous, words } = context;
-  if (total <= 1e-9) return { firsts: [], total };
+  if (total <= 1e-9) return { firsts: [], pieces: [], total };
   const firsts = withFollowers(topTokens(logProbs, topIds, table, count, afterWhitespace), words, words?.lastToken ?? -1, table, count, afterWhitespace)
     .map((id) => {
       const word = table.word(id);
@@ -220,14 +258,21 @@ function nextWordCandidates<S>(table: VocabularyTable, context: CompletionContex
     })
     .sort((a, b) => b.probability - a.probability)
     .slice(0, count);
-  return { firsts, total };
+  const pieces = firsts.flatMap(({ id, text }) => {
+    const word = table.word(id);
+    const spacing = text.length - word.length; // a space before the word (or none) is in every piece
+    const others = table.vocabulary.idsStartingWith(word.slice(0, 1)).filter((other) => mayShow(table, other, afterWhitespace));
+    const startingWith = massStartingWith(word, others.map((other) => [table.word(other), firstProbability(context, other)]));
+    return piecesOf(text, spacing, startingWith, total);
+  });
+  return { firsts, pieces, total };
 }
 
 /**
  * The vocabulary words that extend the partial word (case-aware), renormalised over them and the recalled
  * strings that extend it. Words with the same surface ("The" and "the" after "Th") pool their probability under the likelier id.
  */
-function wordCompletions<S>(table: VocabularyTable, context: CompletionContext<S>, count: number, recalledMass: number): { firsts: FirstCandidate[]; total: number } {
+function wordCompletions<S>(table: VocabularyTable, context: CompletionContext<S>, count: number, recalledMass: number): FirstCandidates {
   const { logProbs, prefix } = context;
   const bySurface = new Map<string, { id: number; logProb: number; mass: number }>();
   let total = recalledMass;
@@ -247,7 +292,7 @@ function wordCompletions<S>(table: VocabularyTable, context: CompletionContext<S
       if (logProbs[id] > entry.logProb) { entry.id = id; entry.logProb = logProbs[id]; }
     }
   }
-  if (total === 0) return { firsts: [], total };
+  if (total === 0) return { firsts: [], pieces: [], total };
   const best: FirstCandidate[] = [];
   for (const [surface, { id, mass }] of bySurface) {
     if (best.length === count && mass <= best[count - 1].probability * total) continue;
@@ -255,7 +300,9 @@ function wordCompletions<S>(table: VocabularyTable, context: CompletionContext<S
     best.sort((a, b) => b.probability - a.probability);
     if (best.length > count) best.pop();
   }
-  return { firsts: best, total };
+  const rests = [...bySurface].map(([surface, { mass }]): [string, number] => [surface.slice(prefix.length), mass]);
+  const pieces = best.flatMap(({ text }) => piecesOf(text, 0, massStartingWith(text, rests), total));
+  return { firsts: best, pieces, total };
 }
 
 const WORD_END = /[\p{L}\p{N}]$/u;

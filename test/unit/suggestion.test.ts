@@ -109,6 +109,14 @@ describe('suggestion engine (through the Kneser-Ney predictor)', () => {
     });
   });
 
+  it('offers the part that likely words share, at their summed probability: "op" -> "tion" when "option" and "options" are likely', async () => {
+    const { engine } = trigramEngine(0.2, 'Set the option now. Set the options now. Set the opaque one. We use configure here. We use configuration here. We use cats here. '.repeat(10));
+    // "tion" is right two times in three (either word), "tions" or "tion " one in three.
+    assert.equal(await engine.suggest({ document: 'a', textBeforeCursor: 'So. Set the op' }), 'tion');
+    // After a space: the next word's first letters, "configure" and "configuration" alike.
+    assert.equal(await engine.suggest({ document: 'b', textBeforeCursor: 'So. We use ' }), 'configur');
+  });
+
   it('suggests nothing inside a word or when the suggestion only repeats what follows', async () => {
     const { engine } = trigramEngine();
     assert.equal(await engine.suggest({ document: 'a', textBeforeCursor: 'The dog bit the m', textAfterCursor: 'xyz' }), '');
