@@ -305,7 +305,10 @@ function wordCompletions<S>(table: VocabularyTable, context: CompletionContext<S
   return { firsts: best, pieces, total };
 }
 
-const WORD_END = /[\p{L}\p{N}]$/u;
+/** Whether a word after `token` is written after a space: after "dog" or ",", not after "(" or a line break. */
+function isSpacedBeforeWord(token: string): boolean {
+  return joinSpacing(token, 'word') === ' ';
+}
 
 /** The probability that the next token is written after a space: not punctuation that attaches, a line break or the end. */
 function spacedNext(table: VocabularyTable, logProbs: Float32Array): number {
@@ -359,10 +362,10 @@ async function searchContinuations<S>(
     text: '', logProb: 0, lastWord: table.word(id), lastId: id, words: 0, state: after.get(id)!.state, row: after.get(id)!.logProbs, top: after.get(id)!.topIds, first: index,
   }));
   while (beams.length > 0) {
-    // Each continuation that ends in a word, also with the space after it (as a phone keyboard adds one), as likely
-    // as a token that is written after a space comes next.
+    // Each continuation that ends in a word or in punctuation a space follows (",", ")"), also with the space after it
+    // (as a phone keyboard adds one), as likely as a token that is written after a space comes next.
     for (const beam of beams) {
-      if (WORD_END.test(beam.lastWord)) results[beam.first].push({ text: beam.text + ' ', logProb: beam.logProb + Math.log(spacedNext(table, beam.row)) });
+      if (isSpacedBeforeWord(beam.lastWord)) results[beam.first].push({ text: beam.text + ' ', logProb: beam.logProb + Math.log(spacedNext(table, beam.row)) });
     }
     const extended: (Beam<S> & { token: number; ends: boolean })[] = [];
     for (const first of new Set(beams.map((b) => b.first))) {

@@ -109,6 +109,11 @@ describe('suggestion engine (through the Kneser-Ney predictor)', () => {
     });
   });
 
+  it('adds the space after punctuation that a space follows: "red" -> ", " when a different word comes after the comma every time', async () => {
+    const { engine } = trigramEngine(0.2, 'Colors: red, green. Colors: red, blue. Colors: red, pink. Colors: red, gray. '.repeat(10));
+    assert.equal(await engine.suggest({ document: 'a', textBeforeCursor: 'So. Colors: red' }), ', ');
+  });
+
   it('offers the part that likely words share, at their summed probability: "op" -> "tion" when "option" and "options" are likely', async () => {
     const { engine } = trigramEngine(0.2, 'Set the option now. Set the options now. Set the opaque one. We use configure here. We use configuration here. We use cats here. '.repeat(10));
     // "tion" is right two times in three (either word), "tions" or "tion " one in three.
