@@ -172,11 +172,10 @@ export class Vocabulary {
    * so the most frequent words come first. An empty prefix gives every non-placeholder id.
    */
   idsWithPrefix(prefix: string): number[] {
-    const sorted = this.sortedIds();
-    const found = this.idsStartingWith(prefix, sorted);
+    const found = this.idsStartingWith(prefix);
     const lowerFirst = prefix === '' ? prefix : prefix[0].toLowerCase() + prefix.slice(1);
     if (lowerFirst !== prefix) {
-      for (const id of this.idsStartingWith(lowerFirst, sorted)) {
+      for (const id of this.idsStartingWith(lowerFirst)) {
         if (completeWithCase(this.words[id], prefix) !== undefined) found.push(id);
       }
     }
@@ -184,7 +183,8 @@ export class Vocabulary {
   }
 
   /** The ids whose word starts with `prefix`, case and all ("the" finds "the", "then", not "The"). */
-  idsStartingWith(prefix: string, sorted = this.sortedIds()): number[] {
+  idsStartingWith(prefix: string): number[] {
+    const sorted = this.sortedIds();
     let low = 0;
     let high = sorted.length;
     while (low < high) {

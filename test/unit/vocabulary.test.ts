@@ -143,6 +143,13 @@ describe('vocabulary', () => {
       assert.ok(all.every((id) => !vocabulary.isPlaceholder(id)));
       assert.deepEqual(words('<'), []);
     });
+
+    it('idsStartingWith keeps the case of the prefix: "The" finds "The" and "They", not "the"', () => {
+      const exact = (prefix: string): string[] => vocabulary.idsStartingWith(prefix).map((id) => vocabulary.word(id)).sort();
+      assert.deepEqual(exact('The'), ['The', 'They']);
+      assert.deepEqual(exact('the'), ['the', 'theory', 'there']);
+      assert.deepEqual(exact('x'), []);
+    });
   });
 
   describe('JSON', () => {
