@@ -2,9 +2,12 @@
 // media/models/gru) on the corpus that `npm run corpus` builds, with the engine's own CLI. Both train at once,
 // one kernel thread each, which on two cores finishes both sooner than one after the other with two threads.
 // Seeded, and stopped by a fixed share of an epoch rather than a time budget, so a rerun does the same work.
-// Each model is written to .cache/models/<arch> first, its weights rewritten in float16 (half the size to ship;
-// the ONNX export is made again from exactly those weights), and copied into media/models/<arch> when complete,
-// its Kneser-Ney baseline (for measuring only, and the same for both) into media/models/baseline.
+// Training runs in two stages of about 75 minutes, the second continuing the first (`train --init`, on the text
+// after what the first saw, with a new warm-up and cool-down), so that a stage fits a working session; the
+// shipped models were made this way. Each stage's weights are rewritten in float16 (half the size to ship; the
+// ONNX export is made again from exactly those weights) before the next reads them. The model is written to
+// .cache/models/<arch> first and copied into media/models/<arch> when complete, its Kneser-Ney baseline (for
+// measuring only, and the same for both) into media/models/baseline.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +24,8 @@ const HYPERPARAMETERS = [
   '--valid-fraction', '0.004', '--validate-every', '1000',
   '--threads', '1', '--seed', '1',
 ];
+/** The second stage: another share of an epoch from where the first stopped, from a lower peak learning rate. */
+const CONTINUATION = ['--epochs', '1', '--lr', '2e-3'];
 // `-- --ship-only`: skip training and ship what .cache/models holds (after a run whose shipping step failed).
 const SHIP_ONLY = process.argv.includes('--ship-only');
 const NAMED = process.argv.slice(2).filter((a) => a !== '--ship-only');
@@ -44,8 +49,15 @@ function cli(arch, args) {
 }
 
 async function trainOne(arch) {
+  const first = join('.cache', 'models', `${arch}-stage1`);
   const out = join('.cache', 'models', arch);
-  if (!SHIP_ONLY) await cli(arch, ['train', '--arch', arch, '--corpus', CORPUS, '--out', out, ...HYPERPARAMETERS]);
+  if (!SHIP_ONLY) {
+    // The first stage's confidence gate would be chosen for nothing: only the second stage's is shipped.
+    await cli(arch, ['train', '--arch', arch, '--corpus', CORPUS, '--out', first, ...HYPERPARAMETERS, '--no-tune']);
+    await cli(arch, ['export', '--model', first, '--weights', 'float16']);
+    // Later options win with commander, so the continuation's epochs and learning rate replace the first stage's.
+    await cli(arch, ['train', '--init', first, '--corpus', CORPUS, '--out', out, ...HYPERPARAMETERS, ...CONTINUATION]);
+  }
   await cli(arch, ['export', '--model', out, '--weights', 'float16']);
   return out;
 }

@@ -62,6 +62,7 @@ program.command('train')
   .option('--kernels <kind>', 'numeric kernels: wasm (SIMD) or typescript (reference)', 'wasm')
   .option('--seed <n>', 'random seed (same seed and data: same weights)', positiveInt, 1)
   .option('--no-tune', 'skip choosing the confidence gate by keystroke savings on held-out text')
+  .option('--init <dir>', 'continue training this model (its architecture, vocabulary and weights; same corpus and seed) on the text after what it saw')
   .action(async (options) => { await runTrain(options); });
 
 program.command('eval')

@@ -3,7 +3,7 @@ import { CellType } from '../model/cells';
 import { encodeDocument, encodeStream, wordCandidates } from '../model/encoding';
 import { createKernels } from '../model/kernels/createKernels';
 import { createModel } from '../model/languageModel';
-import { saveModel, TrainingRecord, updateManifest } from '../model/modelFiles';
+import { loadModel, saveModel, TrainingRecord, updateManifest } from '../model/modelFiles';
 import { exportOnnx } from '../onnx/exportOnnx';
 import { tuneGate } from './tuneCommand';
 import { countTokens, Vocabulary } from '../model/vocabulary';
@@ -37,6 +37,19 @@ export interface TrainCommandOptions {
   kernels: string;
   seed: number;
   tune: boolean;
+  /** A model to continue training: its configuration, vocabulary and weights, on the same corpus and seed. */
+  init?: string;
+}
+
+/**
+ * Where the run that made a model stopped, in steps of its first epoch: the weights it kept are those of its best
+ * validation, so a continuation starts after the text that had been seen by then.
+ */
+function continuationStep(previous: TrainingRecord): number {
+  const history = previous.history ?? [];
+  if (history.length === 0) throw new Error('--init: the model has no training history to continue from');
+  const best = history.reduce((a, b) => (b.validLoss < a.validLoss ? b : a));
+  return best.step + (previous.hyperparameters?.startStep as number | undefined ?? 0);
 }
 
 /** Tokens of held-out text measured for the figures stored with the model (keeps the final report quick). */
@@ -48,26 +61,31 @@ export async function runTrain(o: TrainCommandOptions): Promise<void> {
   const log = (line: string) => process.stderr.write(line + '\n');
   const corpus = await readCorpus(o.corpus);
   const { train: trainTexts, valid: validTexts } = splitForValidation(corpus.documents, o.validFraction, o.seed);
-  const vocabulary = Vocabulary.build(countTokens(trainTexts), { minCount: o.minCount, maxSize: o.vocabSize });
+  const kernels = await createKernels(o.kernels, o.threads);
+  const initial = o.init === undefined ? undefined : await loadModel(o.init, kernels);
+  const vocabulary = initial?.vocabulary ?? Vocabulary.build(countTokens(trainTexts), { minCount: o.minCount, maxSize: o.vocabSize });
   const trainTokens = encodeStream(trainTexts, vocabulary);
   const validTokens = encodeStream(validTexts, vocabulary);
   log(`corpus: ${corpus.files} files, ${corpus.documents.length} documents, ${formatCount(trainTokens.length)} training tokens, `
     + `${formatCount(validTokens.length)} validation tokens, vocabulary ${vocabulary.size}`);
 
-  const kernels = await createKernels(o.kernels, o.threads);
   try {
-    const config = { cell: o.arch, vocabSize: vocabulary.size, embeddingSize: o.embedding, hiddenSize: o.hidden, layers: o.layers, tieWeights: o.tie };
-    const model = createModel(config, kernels, o.seed);
+    const config = initial?.manifest.config
+      ?? { cell: o.arch, vocabSize: vocabulary.size, embeddingSize: o.embedding, hiddenSize: o.hidden, layers: o.layers, tieWeights: o.tie };
+    const model = initial?.model ?? createModel(config, kernels, o.seed);
     const options: TrainOptions = {
       ...DEFAULT_TRAIN_OPTIONS,
       batch: o.batch, steps: o.steps, learningRate: o.lr, dropout: o.dropout, maxEpochs: o.epochs, cooldown: o.cooldown,
       maxSeconds: o.maxSeconds, validateEvery: o.validateEvery ?? 0, seed: o.seed,
+      startStep: initial === undefined ? 0 : continuationStep(initial.manifest.training),
     };
-    log(`model: ${o.arch}, ${formatCount(model.params.size)} parameters, kernels ${kernels.description}`);
+    log(`model: ${config.cell}, ${formatCount(model.params.size)} parameters, kernels ${kernels.description}`
+      + (initial === undefined ? '' : `, continuing ${o.init} from step ${options.startStep}`));
     const record = (): TrainingRecord => ({
       corpus: { description: o.corpus.join(', '), files: corpus.files, documents: corpus.documents.length, tokens: trainTokens.length },
       hyperparameters: { ...options, maxSeconds: String(options.maxSeconds), minCount: o.minCount, maxVocabulary: o.vocabSize, validFraction: o.validFraction },
       softmax: 'full',
+      continues: initial?.manifest.training,
     });
     const result = await train(model, trainTokens, validTokens, options, {
       onProgress: (p) => log(`epoch ${p.epoch + 1} step ${p.step} | ${(p.fraction * 100).toFixed(1)}% | ${formatCount(p.tokensPerSecond)} tokens/s `

@@ -53,6 +53,8 @@ export interface TrainingRecord {
   tokensPerSecond?: number;
   stoppedBy?: string;
   history?: { step: number; trainLoss: number; validLoss: number }[];
+  /** The record of the run whose model this one continued training (`train --init`), if any. */
+  continues?: TrainingRecord;
 }
 
 export interface ModelManifest {

@@ -32,12 +32,13 @@ export class StreamBatcher {
   /**
    * Yields the number of steps filled in this.inputs / this.targets (the last chunk may be shorter).
    * Row t·B + b holds stream b at step t. Without a Random the streams start at offset 0 (validation).
+   * `firstChunk` skips the chunks before it (the shift is drawn all the same, so the rest are the same chunks).
    */
-  *epoch(random?: Random): Generator<number> {
+  *epoch(random?: Random, firstChunk = 0): Generator<number> {
     const { batch: B, steps: T, tokens } = this;
     const shift = random ? random.int(Math.max(1, Math.min(T, this.streamLength - 1))) : 0;
     const usable = this.streamLength - shift;
-    for (let start = 0; start + 1 < usable; start += T) {
+    for (let start = firstChunk * T; start + 1 < usable; start += T) {
       const steps = Math.min(T, usable - 1 - start);
       for (let b = 0; b < B; b++) {
         const base = b * this.streamLength + shift + start;

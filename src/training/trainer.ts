@@ -27,6 +27,11 @@ export interface TrainOptions {
   validateEvery: number;
   seed: number;
   /**
+   * Chunks of the first epoch to skip: a run that continues an earlier one (its weights, same seed and data)
+   * starts where that one stopped instead of seeing the same text again.
+   */
+  startStep: number;
+  /**
    * Draws a step's softmax runs over besides the batch's targets (sampled softmax, ClassSampler); 0 = the full
    * softmax over the vocabulary. Validation is always over the full vocabulary.
    */
@@ -47,6 +52,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   maxSeconds: Infinity,
   validateEvery: 0,
   seed: 1,
+  startStep: 0,
   sampledClasses: 0,
 };
 
@@ -143,9 +149,10 @@ export async function train(
     }
     return improved;
   };
-  training: for (let epoch = 0; epoch < Math.ceil(options.maxEpochs); epoch++) {
+  const epochs = Math.ceil(options.startStep / batcher.chunksPerEpoch() + options.maxEpochs);
+  training: for (let epoch = 0; epoch < epochs; epoch++) {
     network.resetState();
-    for (const steps of batcher.epoch(random)) {
+    for (const steps of batcher.epoch(random, epoch === 0 ? options.startStep : 0)) {
       if (step >= plannedSteps) break training;
       // The steps are synchronous: without a turn of the event loop now and then, a caller's AbortSignal,
       // timers and worker messages (a cancel request) would wait until training ends.

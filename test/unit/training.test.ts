@@ -6,6 +6,7 @@ import { encodeDocument, encodeStream, wordCandidates } from '../../src/model/en
 import { measureLanguage } from '../../src/evaluation/languageMeasures';
 import { ModelScorer } from '../../src/evaluation/modelScorer';
 import { countTokens, Vocabulary } from '../../src/model/vocabulary';
+import { Random } from '../../src/model/random';
 import { StreamBatcher } from '../../src/training/batcher';
 import { DEFAULT_TRAIN_OPTIONS, train, TrainOptions } from '../../src/training/trainer';
 
@@ -60,6 +61,27 @@ describe('training', () => {
     const result = await train(model, tokens, tokens, { ...OPTIONS, maxEpochs: 1.5, cooldown: 0.3 });
     assert.equal(result.steps, Math.round(1.5 * chunks));
     assert.equal(result.stoppedBy, 'max-epochs');
+  });
+
+  it('continues where an earlier run stopped: the batcher skips the chunks it saw, the same chunks follow', () => {
+    const { tokens } = tinyCorpus();
+    const batcher = new StreamBatcher(tokens, 2, 5);
+    const chunks = (firstChunk: number) => {
+      const seen: number[][] = [];
+      for (const steps of batcher.epoch(new Random(3), firstChunk)) seen.push([...batcher.inputs.subarray(0, steps * 2)]);
+      return seen;
+    };
+    const all = chunks(0);
+    assert.ok(all.length > 4);
+    assert.deepEqual(chunks(3), all.slice(3));
+  });
+
+  it('a continued run trains its planned share of an epoch from its start step on', async () => {
+    const { vocabulary, tokens } = tinyCorpus();
+    const model = createModel({ cell: 'lstm', vocabSize: vocabulary.size, embeddingSize: 8, hiddenSize: 8, layers: 1, tieWeights: true }, kernels, 1);
+    const chunks = new StreamBatcher(tokens, OPTIONS.batch, OPTIONS.steps).chunksPerEpoch();
+    const result = await train(model, tokens, tokens, { ...OPTIONS, maxEpochs: 0.5, startStep: chunks - 2 });
+    assert.equal(result.steps, Math.round(0.5 * chunks), 'the two chunks left of the first epoch, then the second one');
   });
 
   it('stops at once when cancelled and keeps the weights of its best validation', async () => {
