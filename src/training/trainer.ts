@@ -174,7 +174,9 @@ export async function train(
       validationLoss += loss; validationCount += count;
 
       const now = performance.now();
-      if (hooks.onProgress && now - lastReport >= progressInterval) {
+      // The first step reports too: a small workspace trains for less than one interval, and its progress bar
+      // would otherwise show no rate or loss at all.
+      if (hooks.onProgress && (step === 1 || now - lastReport >= progressInterval)) {
         const seconds = elapsed();
         const fraction = done();
         hooks.onProgress({
