@@ -58,6 +58,7 @@ export async function runFinetune(o: FinetuneCommandOptions): Promise<void> {
         held_out_characters: result.heldOutCharacters,
         before: figures(result.before),
         after: figures(result.after),
+        weight_share: result.weightShare,
         ngram_weight: result.ngramWeight,
         interpolated_perplexity: result.interpolatedPerplexity,
         kept: result.kept,

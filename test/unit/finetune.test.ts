@@ -8,7 +8,7 @@ import { measureSavings } from '../../src/evaluation/engineSavings';
 import { tokenize } from '../../src/model/tokenizer';
 import { loadSuggestionEngine, workspaceMemoryOf } from '../../src/suggestion/loadEngine';
 import { continuePhrase, PhraseMemory } from '../../src/suggestion/phraseMemory';
-import { finetune, FinetuneCancelledError, FinetuneInputError, FinetuneProgress, spreadWindows, splitFiles } from '../../src/training/finetune';
+import { DEFAULT_FINETUNE_SETTINGS, finetune, FinetuneCancelledError, FinetuneInputError, FinetuneProgress, spreadWindows, splitFiles } from '../../src/training/finetune';
 import { Random } from '../../src/model/random';
 import { BASE_TEXT, documentsOf, QUICK, tinyBaseModel, writeWorkspace } from './finetuneFixtures';
 
@@ -39,6 +39,7 @@ describe('fine-tuning on a workspace', () => {
     assert.ok(result.newWords.some((w) => w.word === 'Frobnicator') && result.newWords.some((w) => w.word === 'Quuxbridge'));
     assert.ok(result.kept, result.decision);
     assert.ok(result.after.ksrWord > result.before.ksrWord + 0.05, 'a real gain on the held-out files');
+    assert.ok([1, ...DEFAULT_FINETUNE_SETTINGS.weightShares].includes(result.weightShare), `share ${result.weightShare}`);
     assert.ok(result.training.history.length >= 2 && result.training.history[0].step === 0, 'the loss curve starts at the base model');
     assert.deepEqual([...new Set(progress.map((p) => p.phase))], ['preparing', 'measuring-before', 'training', 'measuring-after', 'writing']);
     progress.forEach((p, i) => assert.ok(p.fraction >= (progress[i - 1]?.fraction ?? 0) && p.fraction <= 1, 'the fraction never goes back'));
@@ -48,6 +49,7 @@ describe('fine-tuning on a workspace', () => {
     const { engine, runtime, manifest } = await loadSuggestionEngine(out);
     try {
       assert.equal(manifest.policy?.minConfidence, result.after.minConfidence, 'the gate measured is the gate stored');
+      assert.equal(manifest.training.hyperparameters?.weightShare, result.weightShare, 'the share chosen is recorded');
       // A workspace of repeated sentences is what the trigram counts exactly: interpolating it lowers perplexity.
       assert.ok(result.ngramWeight > 0 && result.ngramWeight < 1, `weight ${result.ngramWeight}`);
       assert.equal(manifest.policy?.ngramWeight, result.ngramWeight, 'the weight chosen is the weight stored');
