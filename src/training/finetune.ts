@@ -71,7 +71,7 @@ export interface FinetuneSettings {
   evaluationTokens: number;
   /**
    * Shares of the fine-tuned weights tried against the base's (`averageTowardsStart`), besides 1 (the fine-tuned
-   * weights alone); the one whose network predicts the most held-out next tokens right is kept. On the held-out
+   * weights alone); the one whose network predicts the most held-out next words (top-1) is kept. On the held-out
    * READMEs of bench:finetune (ad hoc, ksr at gate 0.10): 1 44.06%, 0.8 44.54%, 0.7 44.59%, 0.6 44.45%, 0.5 44.39%;
    * held-out top-1 24.94%, 25.13%, 25.18%, -, 23.72% (perplexity rises from 21.2 to 25.1, 29.9, 47.0: it does not
    * choose as keystrokes do).
@@ -203,10 +203,11 @@ const SCORE_PIECE_TOKENS = 2_048;
  *     through the suggestion engine with the runtime the editor uses, at the gate chosen for it on that text;
  *     the perplexity of its network with the extended vocabulary (the same tokens as after);
  *  4. the trainer fine-tunes it at a lower learning rate, validating on the held-out files (early stopping,
- *     best weights kept); a Kneser-Ney trigram is counted on the training files and their phrases are remembered
- *     (phraseMemory.ts); the model's weight in
- *     their interpolation (MixturePredictor) is chosen by held-out perplexity; "after" is measured as "before"
- *     was: the savings of the interpolation, at a gate chosen for it the same way, and its network's perplexity;
+ *     best weights kept), and its weights are blended back towards the base's at the share that predicts the
+ *     most held-out next words (`chooseWeightShare`, weightAveraging.ts); a Kneser-Ney trigram is counted on the
+ *     training files and their phrases are remembered (phraseMemory.ts); the model's weight in their
+ *     interpolation (MixturePredictor) is chosen by held-out perplexity; "after" is measured as "before" was: the
+ *     savings of the interpolation, at a gate chosen for it the same way, and its network's perplexity;
  *  5. the new model is kept when its network's held-out perplexity is lower and its keystroke savings
  *     (ksr_word, each engine at the best gate of its sweep) are not lower. Then it is written as a full model directory (weights, ONNX export, the trigram, the recall
  *     lexicon, the phrases, the gate and the weight) into a staging directory beside `out` and moved into place so that a
