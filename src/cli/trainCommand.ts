@@ -42,8 +42,8 @@ export interface TrainCommandOptions {
 }
 
 /**
- * Where the run that made a model stopped, in steps of its first epoch: the weights it kept are those of its best
- * validation, so a continuation starts after the text that had been seen by then.
+ * Where the run that made a model stopped, in chunks from the start of the first epoch (its own start step and the
+ * step of its best validation: the weights it kept are those, so a continuation starts after the text seen by then).
  */
 function continuationStep(previous: TrainingRecord): number {
   const history = previous.history ?? [];

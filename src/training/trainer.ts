@@ -27,8 +27,9 @@ export interface TrainOptions {
   validateEvery: number;
   seed: number;
   /**
-   * Chunks of the first epoch to skip: a run that continues an earlier one (its weights, same seed and data)
-   * starts where that one stopped instead of seeing the same text again.
+   * Chunks already trained on, counted from the start of the first epoch: a run that continues an earlier one (its
+   * weights, same seed and data) starts where that one stopped, in whichever epoch, instead of seeing the same text
+   * again.
    */
   startStep: number;
   /**
@@ -149,10 +150,11 @@ export async function train(
     }
     return improved;
   };
+  const firstEpoch = Math.floor(options.startStep / batcher.chunksPerEpoch());
   const epochs = Math.ceil(options.startStep / batcher.chunksPerEpoch() + options.maxEpochs);
-  training: for (let epoch = 0; epoch < epochs; epoch++) {
+  training: for (let epoch = firstEpoch; epoch < epochs; epoch++) {
     network.resetState();
-    for (const steps of batcher.epoch(random, epoch === 0 ? options.startStep : 0)) {
+    for (const steps of batcher.epoch(random, epoch === firstEpoch ? options.startStep % batcher.chunksPerEpoch() : 0)) {
       if (step >= plannedSteps) break training;
       // The steps are synchronous: without a turn of the event loop now and then, a caller's AbortSignal,
       // timers and worker messages (a cancel request) would wait until training ends.

@@ -84,6 +84,15 @@ describe('training', () => {
     assert.equal(result.steps, Math.round(0.5 * chunks), 'the two chunks left of the first epoch, then the second one');
   });
 
+  it('a run continued past its first epoch goes on in the epoch where the earlier run stopped', async () => {
+    const { vocabulary, tokens } = tinyCorpus();
+    const model = createModel({ cell: 'lstm', vocabSize: vocabulary.size, embeddingSize: 8, hiddenSize: 8, layers: 1, tieWeights: true }, kernels, 1);
+    const chunks = new StreamBatcher(tokens, OPTIONS.batch, OPTIONS.steps).chunksPerEpoch();
+    const epochs = new Set<number>();
+    await train(model, tokens, tokens, { ...OPTIONS, maxEpochs: 0.5, startStep: 2 * chunks - 2 }, { progressInterval: 0, onProgress: (p) => epochs.add(p.epoch) });
+    assert.deepEqual([...epochs], [1, 2], 'the last two chunks of the second epoch, then the third');
+  });
+
   it('stops at once when cancelled and keeps the weights of its best validation', async () => {
     const { vocabulary, tokens } = tinyCorpus();
     const model = createModel({ cell: 'gru', vocabSize: vocabulary.size, embeddingSize: 8, hiddenSize: 8, layers: 1, tieWeights: false }, kernels, 1);
