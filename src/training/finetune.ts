@@ -281,7 +281,7 @@ export async function finetune(baseDirectory: string, documents: readonly Finetu
       + `best held-out loss ${result.bestValidLoss.toFixed(4)}`);
 
     progress.report({ phase: 'measuring-after', etaSeconds: measuringSeconds });
-    const { share: weightShare, top1 } = await chooseWeightShare(model, start, vocabulary, base.vocabulary.size, scored, settings.weightShares, signal);
+    const { share: weightShare, top1, logProbs: modelAfter } = await chooseWeightShare(model, start, vocabulary, base.vocabulary.size, scored, settings.weightShares, signal);
     log(`the fine-tuned weights at a share of ${weightShare} against the base's: held-out next-word top-1 ${percent(top1)}`);
     const candidate = staging.path('model');
     const trigram = KneserNeyTrigram.train(trainTexts.map((t) => encodeDocument(t, vocabulary).ids), vocabulary.size, vocabulary.unkId);
@@ -297,7 +297,6 @@ export async function finetune(baseDirectory: string, documents: readonly Finetu
       stoppedBy: result.stoppedBy,
       history: training.history,
     };
-    const modelAfter = await modelLogProbs(model, vocabulary, scored, signal);
     const interpolation = chooseInterpolationWeight(modelAfter, trigramLogProbs(trigram, scored));
     log(`interpolated with the workspace trigram at weight ${interpolation.weight} for the model: held-out perplexity ${perplexityOf(modelAfter).toFixed(2)} alone, ${interpolation.perplexity.toFixed(2)} interpolated`);
     const { ngramWeight: _baseWeight, ...basePolicy } = base.manifest.policy ?? {};
@@ -447,18 +446,29 @@ async function modelLogProbs(model: LanguageModel, vocabulary: Vocabulary, score
   return logProbs;
 }
 
-/** shared/EVAL.md's next-word accuracy (top-1 at word boundaries) of the network on the scored pieces. */
-async function nextWordAccuracy(model: LanguageModel, vocabulary: Vocabulary, scored: ScoringPieces, signal: AbortSignal | undefined): Promise<number> {
+/**
+ * shared/EVAL.md's next-word accuracy (top-1 at word boundaries) of the network on the scored pieces, and, from the
+ * same pass, its log-probability of every scored token (as modelLogProbs gives them).
+ */
+async function nextWordAccuracy(model: LanguageModel, vocabulary: Vocabulary, scored: ScoringPieces, signal: AbortSignal | undefined): Promise<{ top1: number; logProbs: Float64Array }> {
   const scorer = new ModelScorer(model, vocabulary.eosId);
   const candidates = wordCandidates(vocabulary);
-  let right = 0, boundaries = 0;
+  const logProbs = new Float64Array(scored.tokens);
+  let at = 0, right = 0, boundaries = 0;
+  const recording = {
+    name: scorer.name,
+    score: (ids: Int32Array, visit: (position: number, row: Float32Array) => void) => scorer.score(ids, (p, row) => {
+      logProbs[at++] = row[ids[p]];
+      visit(p, row);
+    }),
+  };
   for (const piece of scored.documents) {
     await turn(signal);
-    const figures = measureLanguage([piece], scorer, candidates, vocabulary.unkId);
+    const figures = measureLanguage([piece], recording, candidates, vocabulary.unkId);
     right += figures.top1 * figures.wordBoundaries;
     boundaries += figures.wordBoundaries;
   }
-  return right / Math.max(1, boundaries);
+  return { top1: right / Math.max(1, boundaries), logProbs };
 }
 
 /**
@@ -466,14 +476,14 @@ async function nextWordAccuracy(model: LanguageModel, vocabulary: Vocabulary, sc
  * most held-out next words: 1 or one of `shares`, the higher share on a tie.
  */
 async function chooseWeightShare(model: LanguageModel, start: Float32Array, vocabulary: Vocabulary, baseVocabularySize: number, scored: ScoringPieces,
-  shares: readonly number[], signal: AbortSignal | undefined): Promise<{ share: number; top1: number }> {
+  shares: readonly number[], signal: AbortSignal | undefined): Promise<{ share: number; top1: number; logProbs: Float64Array }> {
   const trained = new Float32Array(model.params.values);
-  let best = { share: 1, top1: await nextWordAccuracy(model, vocabulary, scored, signal) };
+  let best = { share: 1, ...await nextWordAccuracy(model, vocabulary, scored, signal) };
   for (const share of [...shares].sort((a, b) => b - a)) {
     model.params.values.set(trained);
     averageTowardsStart(model.params, start, share, vocabulary.size, baseVocabularySize);
-    const top1 = await nextWordAccuracy(model, vocabulary, scored, signal);
-    if (top1 > best.top1) best = { share, top1 };
+    const scores = await nextWordAccuracy(model, vocabulary, scored, signal);
+    if (scores.top1 > best.top1) best = { share, ...scores };
   }
   model.params.values.set(trained);
   if (best.share < 1) averageTowardsStart(model.params, start, best.share, vocabulary.size, baseVocabularySize);
