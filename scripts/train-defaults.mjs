@@ -2,9 +2,9 @@
 // media/models/gru) on the corpus that `npm run corpus` builds, with the engine's own CLI. Both train at once,
 // one kernel thread each, which on two cores finishes both sooner than one after the other with two threads.
 // Seeded, and stopped by a fixed share of an epoch rather than a time budget, so a rerun does the same work.
-// Training runs in two stages of about 75 minutes, the second continuing the first (`train --init`, on the text
-// after what the first saw, with a new warm-up and cool-down), so that a stage fits a working session; the
-// shipped models were made this way. Each stage's weights are rewritten in float16 (half the size to ship; the
+// Training runs in two stages, the second continuing the first (`train --init`, on the text after what the first
+// saw, with a new warm-up and cool-down), so that a stage fits a working session; the shipped models were made this
+// way (the second stage took 62-66 minutes here, both models at once). Each stage's weights are rewritten in float16 (half the size to ship; the
 // ONNX export is made again from exactly those weights) before the next reads them. The model is written to
 // .cache/models/<arch> first and copied into media/models/<arch> when complete, its Kneser-Ney baseline (for
 // measuring only, and the same for both) into media/models/baseline.
@@ -24,7 +24,7 @@ const HYPERPARAMETERS = [
   '--valid-fraction', '0.004', '--validate-every', '1000',
   '--threads', '1', '--seed', '1',
 ];
-/** The second stage: another share of an epoch from where the first stopped, from a lower peak learning rate. */
+/** The second stage: one more epoch from where the first stopped, from a lower peak learning rate. */
 const CONTINUATION = ['--epochs', '1', '--lr', '2e-3'];
 // `-- --ship-only`: skip training and ship what .cache/models holds (after a run whose shipping step failed).
 const SHIP_ONLY = process.argv.includes('--ship-only');
