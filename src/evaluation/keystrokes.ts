@@ -54,6 +54,22 @@ export async function keystrokeSavings(typed: TypedText, suggest: SuggestAt, acc
   return { ksr: characters === 0 ? 0 : 1 - keystrokes / characters, keystrokes, characters, shown, accepted };
 }
 
+const WORD_CHARACTER = /[\p{L}\p{M}\p{N}_]/u;
+const WORD_REST = /^[\p{L}\p{M}\p{N}_]*/u;
+
+/**
+ * The savings of a writer whose every word is completed, rightly, as soon as its first letter is typed, and who is
+ * offered nothing else (no next word before its first letter, no punctuation): a reference for the figures of a
+ * model on the same text. A model beats it only by offering words before their first letter, or several at once.
+ */
+export function wordCompletionAfterOneLetter(typed: TypedText): Promise<KeystrokeFigures> {
+  const text = typeof typed === 'string' ? typed : typed.text;
+  return keystrokeSavings(typed, async (before) => {
+    const inWord = before !== '' && WORD_CHARACTER.test(before.slice(-1));
+    return inWord ? WORD_REST.exec(text.slice(before.length))![0] : '';
+  }, false);
+}
+
 /** Pieces of a suggestion that one accept-next-word takes: a word with what precedes it, or trailing punctuation. */
 const WORD_PIECE = /[^\p{L}\p{N}_]*[\p{L}\p{N}_]+|[^\p{L}\p{N}_]+$/gu;
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { acceptedWordPrefix, codePointLength, keystrokeSavings } from '../../src/evaluation/keystrokes';
+import { acceptedWordPrefix, codePointLength, keystrokeSavings, wordCompletionAfterOneLetter } from '../../src/evaluation/keystrokes';
 
 describe('keystroke savings (shared/EVAL.md)', () => {
   const text = 'The dog bit the man.';
@@ -45,5 +45,15 @@ describe('keystroke savings (shared/EVAL.md)', () => {
     const figures = await keystrokeSavings('😀😀', async () => '', false);
     assert.equal(figures.keystrokes, 2);
     assert.equal(figures.characters, 2);
+  });
+
+  it('the reference of word completion after one letter: a letter and Tab for a word of three or more', async () => {
+    // "The", "dog", "bit", "the", "man": 2 keystrokes each; 4 spaces and "." typed; "an" gets a 1-character suggestion.
+    const figures = await wordCompletionAfterOneLetter('The dog bit the man.');
+    assert.strictEqual(figures.keystrokes, 15);
+    assert.strictEqual(figures.characters, 20);
+    assert.strictEqual((await wordCompletionAfterOneLetter('an ox')).keystrokes, 5);
+    // A window typed after its file's start: the word the window begins inside of is completed from there on.
+    assert.strictEqual((await wordCompletionAfterOneLetter({ text: 'Keystrokes saved', from: 3 })).keystrokes, 1 + 1 + 2);
   });
 });
