@@ -179,7 +179,6 @@ export function activate(context: vscode.ExtensionContext): SmartComposeTestApi 
       if (event.affectsConfiguration('smartCompose.model') || event.affectsConfiguration('smartCompose.runtime')) {
         // The next request loads the newly chosen model; nothing is loaded before it is needed.
         models.release();
-        controller.reset();
       }
       if (event.affectsConfiguration('smartCompose')) showStatus();
     }),
@@ -232,7 +231,6 @@ export function activate(context: vscode.ExtensionContext): SmartComposeTestApi 
     labelOf,
     modelsChanged: () => {
       models.release();
-      controller.reset();
       showStatus();
     },
     showTrainingPercent: (percent) => {

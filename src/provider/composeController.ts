@@ -3,7 +3,6 @@ import { PolicyOptions } from '../suggestion/completionPolicy';
 import { BackOff } from './backOff';
 import { isSecretFile } from '../training/secretFiles';
 import { isSuggestionPosition, ScopeSettings } from './scope';
-import { TypedThroughCache } from './typedThrough';
 
 export interface ComposeRequest {
   /** The document's identity (its URI in the editor). */
@@ -27,7 +26,7 @@ export interface ComposeEngine {
 }
 
 /** Where an answer came from (for the log and the end-to-end tests). */
-export type AnswerSource = 'not here' | 'no model' | 'typed through' | 'engine';
+export type AnswerSource = 'not here' | 'no model' | 'engine';
 
 export interface ComposeAnswer {
   text: string;
@@ -36,11 +35,11 @@ export interface ComposeAnswer {
 
 /**
  * What the editor's provider asks on every keystroke, without VS Code: whether this position gets suggestions
- * at all, the typed-through shortcut, the back-off's confidence gate, and the engine. The model is asked for
- * (and so loaded) only where a suggestion may be shown.
+ * at all, the back-off's confidence gate, and the engine. The model is asked for (and so loaded) only where a
+ * suggestion may be shown. Typing the characters of the ghost text asks the engine too: typed through instead of
+ * taken, its rest is declined (declinedSuggestions.ts), and the engine answers as it does in `eval`.
  */
 export class ComposeController {
-  private readonly typedThrough = new TypedThroughCache();
   private readonly backOff = new BackOff();
 
   async suggest(
@@ -53,9 +52,6 @@ export class ComposeController {
     if (isSecretDocument(request.document) || !isSuggestionPosition(request.languageId, request.textBeforeCursor, settings)) {
       return { text: '', source: 'not here' };
     }
-    const rest = this.typedThrough.lookup(request.document, request.textBeforeCursor);
-    if (rest !== undefined) return { text: rest, source: 'typed through' };
-
     const loaded = await engine();
     if (!loaded) return { text: '', source: 'no model' };
     loaded.suggester.options = {
@@ -68,14 +64,8 @@ export class ComposeController {
       cancellation,
     );
     if (cancellation?.isCancellationRequested) return { text: '', source: 'engine' };
-    this.typedThrough.remember(request.document, request.textBeforeCursor, text);
     this.backOff.show(request.document, request.textBeforeCursor, text);
     return { text, source: 'engine' };
-  }
-
-  /** Forgets the shown suggestion (another model answers from now on). */
-  reset(): void {
-    this.typedThrough.clear();
   }
 }
 

@@ -16,7 +16,7 @@ export interface Answer {
   character: number;
   text: string;
   source: AnswerSource;
-  /** The setting's name of the model that answered (when the engine or its typed-through text answered). */
+  /** The setting's name of the model that answered (when the engine answered). */
   model?: string;
   runtime?: RuntimeKind;
 }

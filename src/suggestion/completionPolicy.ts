@@ -49,6 +49,8 @@ export interface CompletionContext<S> {
   recall: { document: RecallSource; workspace?: RecallSource };
   /** The document's own word counts, mixed into the first word's probability (wordCache.ts). */
   words?: WordCache;
+  /** The rest of suggestions the writer typed through (declinedSuggestions.ts): no candidate starting with one is shown. */
+  declined?: readonly string[];
 }
 
 export interface Suggestion {
@@ -127,9 +129,10 @@ export async function completeAtCursor<S>(
   if (total <= 1e-9) return undefined;
   let best: Suggestion | undefined;
   let bestGain = 0;
+  const declined = context.declined ?? [];
   const consider = (text: string, probability: number) => {
     const gain = probability ** SAVING_CONFIDENCE_EXPONENT * (text.length - 1);
-    if (text.length >= 2 && probability >= options.minConfidence && gain > bestGain) {
+    if (text.length >= 2 && probability >= options.minConfidence && gain > bestGain && !declined.some((d) => text.startsWith(d))) {
       best = { text, probability };
       bestGain = gain;
     }

@@ -1,5 +1,6 @@
 import { Vocabulary } from '../model/vocabulary';
 import { ContinuationMemo, emptyMemo } from './completionPolicy';
+import { DeclinedSuggestions } from './declinedSuggestions';
 import { DocumentRecall } from './documentRecall';
 import { IncrementalTokenizer } from './incrementalTokenizer';
 import { mayRepeatPlaceholder, PhraseMemory } from './phraseMemory';
@@ -29,6 +30,8 @@ export class DocumentState<S> {
   readonly words: WordCache;
   /** The text before the cursor as pieces, for continuing its phrases (phraseMemory.ts). */
   readonly phrases = new PhraseMemory(MAX_PHRASE_PIECES);
+  /** The ghost text shown last, to know what the writer typed through instead of taking. */
+  readonly declined = new DeclinedSuggestions();
   /** Whether each placeholder string seen may come back: the check runs once a string, not at every rescan. */
   private readonly repeatable = new Map<string, boolean>();
   /** The context the states below belong to: <eos> then the window's token ids. */

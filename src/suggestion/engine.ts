@@ -62,11 +62,14 @@ export class SuggestionEngine<S> implements Suggester {
     // Ghost text that would only repeat what follows the cursor, or complete a secret on the line, is not shown.
     const mayShow = (text: string) => !repeatsWhatFollows(text, after) && !revealsSecret(request.textBeforeCursor, text);
 
+    const declined = document.declined.remaindersAt(request.textBeforeCursor);
+    const shown = (text: string) => { document.declined.shownAt(request.textBeforeCursor, text); return text; };
+
     const { complete, prefix } = partialWordAtCursor(request.textBeforeCursor);
     const ids = document.tokenizer.update(complete);
     // A phrase written before, matched over its last tokens, beats the model's guesses (measured: see phraseMemory.ts).
     const phrase = continuePhrase(document.phrases, this.workspace.phrases, complete.slice(document.tokenizer.end) + prefix, this.options.maxWords);
-    if (phrase && phrase.probability >= this.options.minConfidence && mayShow(phrase.text)) return phrase.text;
+    if (phrase && phrase.probability >= this.options.minConfidence && mayShow(phrase.text) && !declined.some((d) => phrase.text.startsWith(d))) return shown(phrase.text);
     const context = contextWindow(ids, this.vocabulary.eosId);
     const position = await this.advanceTo(document, context, isStale);
     if (!position) return '';
@@ -79,9 +82,10 @@ export class SuggestionEngine<S> implements Suggester {
       previous: document.tokenizer.lastToken()?.text,
       recall: { document: document.recall, workspace: this.workspace.recall },
       words: document.words,
+      declined,
     }, this.options, document.memo, isStale);
     if (!suggestion || isStale()) return '';
-    return mayShow(suggestion.text) ? suggestion.text : '';
+    return mayShow(suggestion.text) ? shown(suggestion.text) : '';
   }
 
   /** Forgets a document's cached states (closed in the editor). */

@@ -5,7 +5,6 @@ import { BackOff, TYPED_OVER_LIMIT } from '../../src/provider/backOff';
 import { commentSyntaxOf, endsInsideComment } from '../../src/provider/commentSyntax';
 import { ComposeController, ComposeSettings } from '../../src/provider/composeController';
 import { isSuggestionPosition, scopeOf, ScopeSettings } from '../../src/provider/scope';
-import { TypedThroughCache } from '../../src/provider/typedThrough';
 
 const DEFAULTS: ScopeSettings = { languages: {}, suggestInCode: false };
 
@@ -51,22 +50,6 @@ describe('provider: where suggestions are made', () => {
     assert.equal(isSuggestionPosition('typescript', 'The dog bit the', DEFAULTS), false);
     assert.equal(isSuggestionPosition('typescript', '// The dog bit the', DEFAULTS), true);
     assert.equal(isSuggestionPosition('markdown', 'The dog bit the', DEFAULTS), true);
-  });
-});
-
-describe('provider: typed-through cache', () => {
-  it('returns the rest of the ghost text while its characters are typed, and nothing after a divergence', () => {
-    const cache = new TypedThroughCache();
-    cache.remember('doc', 'The dog bit the', ' man in the park');
-    assert.equal(cache.lookup('doc', 'The dog bit the'), ' man in the park');
-    assert.equal(cache.lookup('doc', 'The dog bit the m'), 'an in the park');
-    assert.equal(cache.lookup('doc', 'The dog bit the man in the par'), 'k');
-    assert.equal(cache.lookup('doc', 'The dog bit the man in the park'), undefined, 'all typed: ask the model again');
-    assert.equal(cache.lookup('doc', 'The dog bit the w'), undefined);
-    assert.equal(cache.lookup('other', 'The dog bit the m'), undefined);
-    assert.equal(cache.lookup('doc', 'A dog bit the m'), undefined, 'the text before changed');
-    cache.remember('doc', 'The dog bit the', '');
-    assert.equal(cache.lookup('doc', 'The dog bit the m'), undefined);
   });
 });
 
@@ -132,7 +115,7 @@ describe('provider: compose controller', () => {
   const settings: ComposeSettings = { ...DEFAULTS, minConfidence: null, maxWords: 3 };
   const request = (textBeforeCursor: string, languageId = 'markdown') => ({ document: 'doc', languageId, textBeforeCursor, textAfterCursor: '' });
 
-  it('asks the engine with the settings, then answers typed-through text without it', async () => {
+  it('asks the engine with the settings, also while its ghost text is typed (the engine declines what is typed through)', async () => {
     const controller = new ComposeController();
     const suggester = new FakeSuggester(' man in the park');
     let loads = 0;
@@ -140,11 +123,9 @@ describe('provider: compose controller', () => {
     assert.deepEqual(await controller.suggest(request('The dog bit the'), settings, engine), { text: ' man in the park', source: 'engine' });
     assert.equal(suggester.requests[0]!.options.minConfidence, 0.3, "null: the model's gate");
     assert.equal(suggester.requests[0]!.options.maxWords, 3);
-    assert.deepEqual(await controller.suggest(request('The dog bit the ma'), settings, engine), { text: 'n in the park', source: 'typed through' });
-    assert.equal(suggester.requests.length, 1);
-    await controller.suggest(request('The dog bit the man'), { ...settings, minConfidence: 0.5 }, engine);
-    assert.equal(suggester.requests.length, 1, 'still typed through');
-    await controller.suggest(request('The dog bit the man in the park.'), { ...settings, minConfidence: 0.5 }, engine);
+    await controller.suggest(request('The dog bit the ma'), { ...settings, minConfidence: 0.5 }, engine);
+    assert.equal(suggester.requests.length, 2);
+    assert.equal(suggester.requests[1]!.request.textBeforeCursor, 'The dog bit the ma');
     assert.equal(suggester.requests[1]!.options.minConfidence, 0.5);
     assert.equal(loads, 2);
   });

@@ -4,6 +4,7 @@ import { KneserNeyTrigram } from '../../src/baseline/kneserNey';
 import { tokenize } from '../../src/model/tokenizer';
 import { countTokens, Vocabulary } from '../../src/model/vocabulary';
 import { DEFAULT_POLICY } from '../../src/suggestion/completionPolicy';
+import { DeclinedSuggestions } from '../../src/suggestion/declinedSuggestions';
 import { CHECKPOINT_EVERY } from '../../src/suggestion/documentState';
 import { SuggestionEngine } from '../../src/suggestion/engine';
 import { commonPrefixLength, IncrementalTokenizer } from '../../src/suggestion/incrementalTokenizer';
@@ -187,13 +188,30 @@ describe('suggestion engine (through the Kneser-Ney predictor)', () => {
     const advance = predictor.advance.bind(predictor);
     predictor.advance = (state, tokens) => { advanced++; return advance(state, tokens); };
     const text = 'The dog bit the man. The man ran home. The dog';
+    // Compared with an engine that never saw the text: what the writer typed through is declined (declinedSuggestions.ts)
+    // only in the engine that saw it shown, so that memory is emptied before each keystroke here.
+    const documents = (engine as unknown as { documents: Map<string, { declined: DeclinedSuggestions }> }).documents;
     for (let i = 1; i <= text.length; i++) {
+      const typed = documents.get('typed');
+      if (typed) typed.declined = new DeclinedSuggestions();
       const warm = await engine.suggest({ document: 'typed', textBeforeCursor: text.slice(0, i) });
       const cold = await trigramEngine(0.05).engine.suggest({ document: 'cold', textBeforeCursor: text.slice(0, i) });
       assert.equal(warm, cold, text.slice(0, i));
     }
     const words = text.split(' ').length + text.split('.').length - 1;
     assert.ok(advanced < words / 2, `${advanced} model runs for ${words} words and full stops typed (vocabulary ${vocabulary.size})`);
+  });
+
+  it('does not show again what the writer typed through instead of taking', async () => {
+    const { engine } = trigramEngine(0.05);
+    const before = 'The dog bit the man. The dog bit the';
+    const shown = await engine.suggest({ document: 'typed', textBeforeCursor: before });
+    assert.ok(shown.length >= 3, `a suggestion of a few characters at "${before}": "${shown}"`);
+    const typedOn = before + shown[0];
+    const fresh = await trigramEngine(0.05).engine.suggest({ document: 'fresh', textBeforeCursor: typedOn });
+    assert.ok(fresh.startsWith(shown.slice(1)), `an engine that did not show it suggests its rest: "${fresh}"`);
+    const after = await engine.suggest({ document: 'typed', textBeforeCursor: typedOn });
+    assert.ok(!after.startsWith(shown.slice(1)), `"${after}" after "${shown}" was typed through`);
   });
 
   it('handles a 5 MB single-line buffer, binary junk, CJK and emoji without error', async () => {

@@ -143,14 +143,6 @@ export async function answerAt(api: SmartComposeTestApi, editor: vscode.TextEdit
   );
 }
 
-/**
- * The model that made an answer. An answer typed through (the ghost text shown a keystroke earlier went on with what
- * was typed) names none: the engine's last answer in that document not among `earlier` made it.
- */
-export function answeringModel(api: SmartComposeTestApi, answer: Answer, earlier: ReadonlySet<Answer>): string | undefined {
-  return answer.model ?? api.answers.filter((a) => !earlier.has(a) && a.document === answer.document && a.source === 'engine' && a.text !== '').at(-1)?.model;
-}
-
 /** Reverts and closes every open editor (no save prompts), so each test starts from the fixture's own text. */
 export async function revertAndCloseAllEditors(): Promise<void> {
   for (let i = 0; i < 50 && vscode.window.activeTextEditor; i++) {

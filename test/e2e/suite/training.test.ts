@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { SmartComposeTestApi } from '../../../src/extension';
 import type { FinetuneSettings } from '../../../src/training/finetune';
 import {
-  activateExtension, answerAt, answeringModel, EXTENSION_ID, openFixture, pasteThenType, putCursorAtEndOfLine, revertAndCloseAllEditors, runUntilTextChanges, screenshot, waitFor,
+  activateExtension, answerAt, EXTENSION_ID, openFixture, pasteThenType, putCursorAtEndOfLine, revertAndCloseAllEditors, runUntilTextChanges, screenshot, waitFor,
 } from './helpers';
 
 const TINY_RUN: Partial<FinetuneSettings> = {
@@ -50,11 +50,10 @@ describe('Train on Workspace (real provider, tiny models)', function () {
     putCursorAtEndOfLine(editor, 1);
     await pasteThenType(editor, context);
     const answer = await answerAt(api, editor, (a) => !earlier.has(a) && a.text !== '', `a suggestion after "${context}"`);
-    const model = answeringModel(api, answer, earlier);
     await runUntilTextChanges(editor.document, 'editor.action.inlineSuggest.commit');
     assert.equal(editor.document.lineAt(1).text, `${context}${answer.text}`);
     await revertAndCloseAllEditors();
-    return { text: answer.text, model };
+    return { text: answer.text, model: answer.model };
   }
 
   it('contributes the training commands; cancel only while training, train only in a trusted workspace on disk', async () => {
