@@ -12,8 +12,8 @@
  * e.g. Git's manual pages of Debian's git-doc: `apt-get download git-doc && dpkg -x git-doc_*.deb git-doc`, then
  * `--docs git-doc/usr/share/doc/git-doc`), what a writer's own workspace is more like.
  *
- * The finetune command types 4,000 held-out characters (what fits its time budget); eight windows of 500 are a
- * noisy sample (about +-1.5 points). After the timed run, the base and the kept model are typed through again on
+ * The finetune command types 6,000 held-out characters (what fits its time budget); twelve windows of 500 are a
+ * noisy sample (eight were about +-1.5 points). After the timed run, the base and the kept model are typed through again on
  * --measure-characters of the same held-out files, each at its stored gate: the figures to judge the gain by.
  */
 import { execFile } from 'node:child_process';
