@@ -62,12 +62,22 @@ describe('suggestions from the model (real provider)', () => {
     const editor = await openFixture('story.md');
     putCursorAtEndOfLine(editor, 1);
     await typeText('The dog bit the ');
-    // Typed through from the ghost text shown at "The dog bit the" (" man in the park") or, when the provider answered
-    // at "The dog b" and the typing overtook the rest, from that one ("it the man in the"), or the model's own answer
-    // after the space ("man in the park."): which of them depends on the typing's timing; one word is accepted in each.
+    // The model's answer after the space: "man in the park", or, when " man in the park" was shown at "The dog bit the"
+    // and the space was typed over it, a shorter start of it (the engine declines what is typed through); which of
+    // them depends on the typing's timing; one word is accepted in each.
     await answerAtCursor(editor, (a) => a.text.startsWith('man in the'), 'the suggestion "man in the …"');
     await runUntilTextChanges(editor.document, 'editor.action.inlineSuggest.acceptNextWord');
     assert.equal(cursorLineText(editor), 'The dog bit the man');
+  });
+
+  it('a suggestion typed through instead of taken is not shown again: a shorter start of it takes its place', async () => {
+    const editor = await openFixture('story.md');
+    putCursorAtEndOfLine(editor, 1);
+    await pasteThenType(editor, 'The dog bit the');
+    await answerAtCursor(editor, (a) => a.text === ' man in the park', 'the suggestion " man in the park"');
+    await typeText(' ');
+    const answer = await answerAtCursor(editor, (a) => a.source === 'engine' && a.text !== '', 'a suggestion after the space typed over it');
+    assert.ok(answer.text !== 'man in the park' && 'man in the park'.startsWith(answer.text), `"${answer.text}"`);
   });
 
   it('continues a phrase the document wrote before, which the model cannot know; Tab inserts it', async () => {
