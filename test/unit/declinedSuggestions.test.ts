@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { bestCandidate } from '../../src/suggestion/completionPolicy';
 import { DeclinedSuggestions } from '../../src/suggestion/declinedSuggestions';
 
 describe('declined suggestions (typed through instead of taken)', () => {
@@ -35,5 +36,22 @@ describe('declined suggestions (typed through instead of taken)', () => {
     const memory = new DeclinedSuggestions();
     for (let i = 0; i < 17; i++) memory.shownAt('abc', `d${'e'.repeat(i + 1)}`);
     assert.equal(memory.remaindersAt('abcd').length, 16);
+  });
+});
+
+describe('the policy after a decline (bestCandidate)', () => {
+  it('drops what starts with a declined rest and raises the others by 1 / (1 - P(rest)); a start of it keeps its probability', () => {
+    const candidates = [
+      { text: 'man in the park', probability: 0.5 },
+      { text: 'man', probability: 0.55 },
+      { text: 'dog', probability: 0.3 },
+    ];
+    assert.equal(bestCandidate(candidates, [], 0.2)?.text, 'man in the park');
+    const chosen = bestCandidate(candidates, ['man in the park'], 0.2);
+    assert.equal(chosen?.text, 'dog', '0.6^2 x 2 beats 0.55^2 x 2');
+    assert.ok(Math.abs(chosen!.probability - 0.6) < 1e-12);
+    assert.deepEqual(bestCandidate([{ text: 'man in', probability: 0.5 }, { text: 'man in the park', probability: 0.45 }], ['man in the park'], 0.1),
+      { text: 'man in', probability: 0.5 });
+    assert.equal(bestCandidate([{ text: 'ab', probability: 1 }, { text: 'cd', probability: 0.0001 }], ['ab'], 0.05)?.text, 'cd', 'a certain rest still leaves the others some share');
   });
 });
