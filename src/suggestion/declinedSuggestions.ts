@@ -4,7 +4,7 @@
  * while the one they are typing, which a shorter suggestion would have completed, goes by: a word offered with words
  * after it that are not the next ones, with punctuation or a space after it that does not follow ("width " at the end
  * of a hard-wrapped line). On held-out Git manual pages, 238 of the 444 words a fine-tuned model never completed were
- * such a word, hidden by a longer suggestion at every keystroke (ad hoc; README, Benchmarks for what it gained).
+ * such a word, hidden by a longer suggestion at every keystroke (ad hoc; what it gained: media/models/README.md).
  *
  * Typing up to where accept-next-word stops (the end of a word of the suggestion) may be taking it word by word, and
  * declines nothing; a character typed inside a word of it, or of the space or punctuation before one, declines it
