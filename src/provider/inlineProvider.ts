@@ -12,6 +12,8 @@ export const ACCEPTED_COMMAND = 'smartCompose.accepted';
 
 export interface Answer {
   document: string;
+  /** The document's version the answer was computed for: a later test's text at the same position is another. */
+  version: number;
   line: number;
   character: number;
   text: string;
@@ -61,6 +63,7 @@ export class SmartComposeProvider implements vscode.InlineCompletionItemProvider
     const end = selected ? selected.range.end : position;
     const textBeforeCursor = document.getText(new vscode.Range(new vscode.Position(0, 0), start)) + (selected?.text ?? '');
     const textAfterCursor = document.lineAt(end.line).text.slice(end.character);
+    const version = document.version;
     const choice = this.choice();
     let answeredBy: { model: string; runtime: RuntimeKind } | undefined;
     try {
@@ -75,7 +78,7 @@ export class SmartComposeProvider implements vscode.InlineCompletionItemProvider
         },
         token,
       );
-      this.answered({ document: document.uri.toString(), line: position.line, character: position.character, ...answer, ...answeredBy });
+      this.answered({ document: document.uri.toString(), version, line: position.line, character: position.character, ...answer, ...answeredBy });
       if (!answer.text || token.isCancellationRequested) return undefined;
       this.log.trace(`suggested ${JSON.stringify(answer.text)} (${answer.source}, ${answeredBy?.model ?? choice.name})`);
       // Only a whole accept runs the command: VS Code 1.90's finalised API says nothing of accept-next-word.

@@ -124,10 +124,15 @@ export async function runUntilTextChanges(document: vscode.TextDocument, command
   );
 }
 
-/** Triggers inline suggestions and waits for the provider's answer at the cursor that satisfies `accept`. */
+/**
+ * Triggers inline suggestions and waits for the provider's answer at the cursor, for the document's text as it is
+ * now, that satisfies `accept` (an earlier test typing the same text into the same fixture left answers at the
+ * same position, for other versions of the document).
+ */
 export async function answerAt(api: SmartComposeTestApi, editor: vscode.TextEditor, accept: (answer: Answer) => boolean, message: string): Promise<Answer> {
   const document = editor.document.uri.toString();
   const cursor = editor.selection.active;
+  const version = editor.document.version;
   // Asked again every second: a request VS Code cancels (it overtook or was overtaken by one typed) answers
   // nothing, and VS Code does not ask again by itself while the cursor rests.
   let lastTrigger = 0;
@@ -137,7 +142,7 @@ export async function answerAt(api: SmartComposeTestApi, editor: vscode.TextEdit
         lastTrigger = Date.now();
         await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
       }
-      return api.answers.find((a) => a.document === document && a.line === cursor.line && a.character === cursor.character && accept(a));
+      return api.answers.find((a) => a.document === document && a.version === version && a.line === cursor.line && a.character === cursor.character && accept(a));
     },
     { timeout: 15_000, message },
   );
