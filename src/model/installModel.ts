@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { MANIFEST_FILE, readManifest, removeUnreferencedFiles } from './modelFiles';
 
 /**
@@ -8,7 +9,8 @@ import { MANIFEST_FILE, readManifest, removeUnreferencedFiles } from './modelFil
  * moment leaves the target a usable model: the old one or the new one, never a mix and never nothing.
  *
  * The staging directory is a sibling of the target (one file system, so renames are atomic), named with the
- * process id so that a later run can remove what a killed one left behind without touching a live run's.
+ * process id so that a later run can remove what a killed one left behind without touching a live run's, and
+ * with the thread's, so that whoever terminates a worker thread (its process lives on) can remove what it left.
  */
 const STAGING_MARK = '.staging-';
 
@@ -20,7 +22,7 @@ export class ModelStaging {
     const parent = path.dirname(path.resolve(target));
     await fs.mkdir(parent, { recursive: true });
     await removeAbandonedStaging(target);
-    const root = path.join(parent, `.${path.basename(target)}${STAGING_MARK}${process.pid}-${randomBytes(4).toString('hex')}`);
+    const root = path.join(parent, `${stagingPrefix(target, threadId)}${randomBytes(4).toString('hex')}`);
     await fs.mkdir(root);
     return new ModelStaging(root, target);
   }
@@ -65,6 +67,22 @@ export async function installModelDirectory(staging: string, target: string): Pr
   }
   await fs.rename(path.join(staging, MANIFEST_FILE), path.join(target, MANIFEST_FILE));
   await removeUnreferencedFiles(target, manifest);
+}
+
+/** How the names of this process's staging directories for `target` made in thread `thread` start. */
+function stagingPrefix(target: string, thread: number): string {
+  return `.${path.basename(target)}${STAGING_MARK}${process.pid}-${thread}-`;
+}
+
+/**
+ * Removes the staging directories for `target` that a terminated worker thread of this process left (a worker
+ * stopped in the middle of a run cannot run its own clean-up).
+ */
+export async function discardStagingOfThread(target: string, thread: number): Promise<void> {
+  const parent = path.dirname(path.resolve(target));
+  const prefix = stagingPrefix(target, thread);
+  const names = await fs.readdir(parent).catch(() => []);
+  for (const name of names) if (name.startsWith(prefix)) await fs.rm(path.join(parent, name), { recursive: true, force: true });
 }
 
 /** Staging directories of this target whose process is gone. */

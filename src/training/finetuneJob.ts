@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { discardStagingOfThread } from '../model/installModel';
 import type { FinetuneProgress, FinetuneResult } from './finetune';
 import type { ClientMessage, CollectSummary, FinetuneJobRequest, WorkerMessage } from './finetuneMessages';
 import type { ValidationPoint } from './trainer';
@@ -27,7 +28,8 @@ export interface FinetuneJob {
   readonly outcome: Promise<FinetuneOutcome>;
   /**
    * Asks the worker to stop; if it has not stopped 750 ms later, it is terminated (safe: nothing is written
-   * before the final move into place, and that move is never cut short: a cancel while it runs waits for it).
+   * before the final move into place, and that move is never cut short: a cancel while it runs waits for it),
+   * and the outcome settles once what it was building beside the model is removed.
    */
   cancel(): void;
 }
@@ -68,9 +70,13 @@ export function startFinetuneJob(request: FinetuneJobRequest, handlers: Finetune
     }
   });
   worker.on('error', (error) => settle({ status: 'failed', inputError: false, message: `the fine-tuning worker failed: ${error.message}` }));
-  worker.on('exit', (code) => settle(cancelRequested
-    ? { status: 'cancelled' }
-    : { status: 'failed', inputError: false, message: `the fine-tuning worker exited (code ${code}) without a result` }));
+  const thread = worker.threadId;
+  worker.on('exit', (code) => {
+    // A worker terminated in the middle of a run could not remove its staging directory.
+    void discardStagingOfThread(request.out, thread).catch(() => undefined).then(() => settle(cancelRequested
+      ? { status: 'cancelled' }
+      : { status: 'failed', inputError: false, message: `the fine-tuning worker exited (code ${code}) without a result` }));
+  });
 
   return {
     outcome,

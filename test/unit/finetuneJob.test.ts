@@ -51,6 +51,27 @@ describe('fine-tuning job in a worker thread', () => {
     assert.deepEqual(await fs.readdir(path.dirname(out)), ['model'], 'no staging left');
   });
 
+  it('cancel while the worker cannot listen: it is terminated, and what it was staging beside the model is removed', async () => {
+    const base = await tinyBaseModel();
+    const out = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'smart-compose-job-')), 'model');
+    await fs.cp(base, out, { recursive: true });
+    let training!: () => void;
+    const started = new Promise<void>((resolve) => { training = resolve; });
+    const job = startFinetuneJob(
+      { base, out, source: { documents: [] } },
+      { onProgress: (p) => { if (p.phase === 'training') training(); } },
+      path.join(__dirname, 'stuckFinetuneWorker.js'),
+    );
+    await started;
+    const staged = (await fs.readdir(path.dirname(out))).filter((name) => name.startsWith('.model.staging-'));
+    assert.equal(staged.length, 1, 'the worker staged a directory');
+    const cancelledAt = performance.now();
+    job.cancel();
+    assert.deepEqual(await job.outcome, { status: 'cancelled' });
+    assert.ok(performance.now() - cancelledAt < 1500);
+    assert.deepEqual(await fs.readdir(path.dirname(out)), ['model'], 'no staging left');
+  });
+
   it('an empty workspace fails as an input error with the clear message', async () => {
     const out = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'smart-compose-job-')), 'model');
     const empty = await fs.mkdtemp(path.join(os.tmpdir(), 'smart-compose-empty-'));
