@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { RuntimeKind } from '../inference/runtime';
 import { AnswerSource, ComposeController, ComposeSettings } from './composeController';
 import { LanguagesSetting } from './scope';
-import { ModelChoice, ModelSlot } from './modelSlot';
+import { HeldModel, ModelChoice, ModelSlot } from './modelSlot';
 import { keystrokesSaved } from './savedKeystrokes';
 
 /** Run by VS Code after the user accepts a whole suggestion, with the keystrokes it saved (registered in extension.ts). */
@@ -66,13 +66,15 @@ export class SmartComposeProvider implements vscode.InlineCompletionItemProvider
     const version = document.version;
     const choice = this.choice();
     let answeredBy: { model: string; runtime: RuntimeKind } | undefined;
+    let held: HeldModel | undefined;
     try {
       const answer = await this.controller.suggest(
         { document: document.uri.toString(), languageId: document.languageId, textBeforeCursor, textAfterCursor },
         settings,
         async () => {
-          const loaded = await this.models.get(choice);
-          if (!loaded) return undefined;
+          held = await this.models.acquire(choice);
+          if (!held) return undefined;
+          const loaded = held.model;
           answeredBy = { model: loaded.choice.name, runtime: loaded.runtime.name };
           return { suggester: loaded.engine, policy: loaded.policy };
         },
@@ -89,6 +91,8 @@ export class SmartComposeProvider implements vscode.InlineCompletionItemProvider
     } catch (error) {
       this.log.error(`suggestion failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       return undefined;
+    } finally {
+      held?.done();
     }
   }
 }

@@ -34,6 +34,21 @@ export interface ModelSlotEvents {
 
 export type Loader = (directory: string, runtime: RuntimeKind) => Promise<LoadedEngine>;
 
+/** A loaded model held for one request: done() lets go of it. */
+export interface HeldModel {
+  model: SlotModel;
+  done(): void;
+}
+
+interface SlotEntry {
+  key: string;
+  choice: ModelChoice;
+  promise: Promise<SlotModel | undefined>;
+  /** Requests holding the model (acquire); a released entry's runtime is disposed when the last lets go. */
+  holders: number;
+  released: boolean;
+}
+
 /**
  * Loads a model directory with the runtime asked for, falling back from onnxruntime-node to the TypeScript
  * runtime where its native module cannot load. `withOnnx` gives a directory holding the model's ONNX export for
@@ -58,10 +73,11 @@ export async function loadWithFallback(
  * The one loaded model: loaded lazily on the first request for a choice, once (concurrent requests share the
  * promise). A different choice disposes the old model and loads the new one on its first request. A choice that
  * fails to load is replaced by its fallback, if it has one; either way it is reported once and stays as it is
- * until the settings choose again.
+ * until the settings choose again. A model dropped while requests hold it is disposed after the last is done:
+ * a runtime is never released under a request that is still running it.
  */
 export class ModelSlot {
-  private current: { key: string; choice: ModelChoice; promise: Promise<SlotModel | undefined> } | undefined;
+  private current: SlotEntry | undefined;
 
   constructor(private readonly load: Loader, private readonly events: ModelSlotEvents) {}
 
@@ -88,8 +104,28 @@ export class ModelSlot {
         return model;
       },
     );
-    this.current = { key, choice, promise };
+    this.current = { key, choice, promise, holders: 0, released: false };
     return promise;
+  }
+
+  /** The model for a choice, as get(), held until done() is called (undefined when none loads). */
+  async acquire(choice: ModelChoice): Promise<HeldModel | undefined> {
+    const promise = this.get(choice);
+    const entry = this.current!;
+    entry.holders++;
+    const model = await promise;
+    let held = true;
+    const done = () => {
+      if (!held) return;
+      held = false;
+      entry.holders--;
+      if (entry.released && entry.holders === 0) dispose(entry);
+    };
+    if (!model) {
+      done();
+      return undefined;
+    }
+    return { model, done };
   }
 
   private async loadOrFallBack(choice: ModelChoice): Promise<{ loaded?: LoadedEngine; loadedChoice: ModelChoice; error?: unknown; fallbackError?: unknown }> {
@@ -117,7 +153,12 @@ export class ModelSlot {
     const old = this.current;
     this.current = undefined;
     if (!old) return;
-    void old.promise.then((loaded) => loaded?.runtime.dispose());
+    old.released = true;
+    if (old.holders === 0) dispose(old);
     this.events.status('idle', old.choice);
   }
+}
+
+function dispose(entry: SlotEntry): void {
+  void entry.promise.then((loaded) => loaded?.runtime.dispose());
 }

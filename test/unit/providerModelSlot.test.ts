@@ -32,6 +32,33 @@ describe('provider: model slot', () => {
     assert.deepEqual(statuses, ['loading', 'ready', 'idle', 'loading', 'ready']);
   });
 
+  it('a model dropped while a request holds it is disposed only when the last holder is done', async () => {
+    const disposed: string[] = [];
+    const slot = new ModelSlot(async (directory) => fakeLoaded(directory, disposed), { status: () => {}, failed: () => assert.fail('no failure'), loaded: () => {} });
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    const first = await slot.acquire(lstm);
+    const second = await slot.acquire(lstm);
+    assert.ok(first && second && first.model === second.model);
+    slot.release(); // the model files changed while both requests run
+    const next = await slot.acquire(gru);
+    assert.ok(next, 'the next request loads the new choice at once');
+    next.done();
+    await settle();
+    assert.deepEqual(disposed, []);
+    first.done();
+    first.done(); // twice is once
+    await settle();
+    assert.deepEqual(disposed, []);
+    second.done();
+    await settle();
+    assert.deepEqual(disposed, ['/models/lstm']);
+    const unheld = await slot.acquire(gru);
+    unheld!.done();
+    slot.release();
+    await settle();
+    assert.deepEqual(disposed, ['/models/lstm', '/models/gru'], 'a model nobody holds is disposed at release');
+  });
+
   it('reports a failed choice once, answers undefined, and loads again when chosen anew', async () => {
     const failures: unknown[] = [];
     let attempts = 0;
