@@ -8,16 +8,16 @@ import * as path from 'node:path';
  */
 export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await fs.open(temp, 'w');
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    const handle = await fs.open(temp, 'w');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await fs.rename(temp, target);
-  } catch (error) {
+  } catch (error) { // a full disk, or a target that cannot be replaced: no temporary file is left behind
     await fs.rm(temp, { force: true });
     throw error;
   }
