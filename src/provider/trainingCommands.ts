@@ -75,7 +75,7 @@ export function registerTrainingCommands(host: TrainingHost): vscode.Disposable[
     record.reportsShown.push({ title, html });
   };
 
-  const finished = (end: TrainingEnd, label: string) => {
+  const finished = (end: TrainingEnd, arch: string, label: string) => {
     const { outcome } = end;
     log.info(`longest event-loop stall of the extension host during training: ${end.longestStallMs.toFixed(1)} ms (target < 50 ms)`);
     record.ends.push({ status: outcome.status, kept: outcome.status === 'done' ? outcome.result.kept : undefined, longestStallMs: end.longestStallMs, cancelMs: end.cancelMs });
@@ -92,6 +92,7 @@ export function registerTrainingCommands(host: TrainingHost): vscode.Disposable[
       return;
     }
     const { result } = outcome;
+    if (end.reportError) log.warn(`the training report could not be saved (${end.reportError}): Show Training Report will not find it`);
     if (end.report) {
       for (const line of formatTrainingReportText(end.report)) log.info(line);
       showReport(end.report);
@@ -100,8 +101,9 @@ export function registerTrainingCommands(host: TrainingHost): vscode.Disposable[
       host.workspaceModels?.refresh();
       host.modelsChanged();
       setContexts();
+      const inUse = host.modelChoice().name === arch;
       void vscode.window.showInformationMessage(`Smart Compose: the ${label} model is now trained on this workspace: keystroke savings on its held-out files `
-        + `${percentOf(result.before.ksrWord)} → ${percentOf(result.after.ksrWord)}. It suggests from the next keystroke.`);
+        + `${percentOf(result.before.ksrWord)} → ${percentOf(result.after.ksrWord)}. ${inUse ? 'It suggests from the next keystroke.' : `Choose ${host.labelOf(arch)} to use it.`}`);
     } else {
       void vscode.window.showInformationMessage(`Smart Compose: the new model was not better on the workspace's held-out files, so the ${label} model in use stays.`);
     }
@@ -146,7 +148,7 @@ export function registerTrainingCommands(host: TrainingHost): vscode.Disposable[
     let notify: ((step: ProgressStep) => void) | undefined;
     // Started before the notification, so that a second request at once finds it running.
     const running = training.run({
-      arch: choice.name, base: choice.directory, out: stored.directory(choice.name), reportFile: stored.reportFile,
+      arch: choice.name, base: choice.directory, fallbackBase: choice.fallback?.directory, out: stored.directory(choice.name), reportFile: stored.reportFile,
       settings: host.finetuneSettings(), source: { roots: gate.roots, collect },
     }, {
       onCollected: (summary) => {
@@ -173,7 +175,7 @@ export function registerTrainingCommands(host: TrainingHost): vscode.Disposable[
           return running;
         },
       );
-      finished(end, label);
+      finished(end, choice.name, label);
       return end.outcome.status;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -200,17 +202,20 @@ export function registerTrainingCommands(host: TrainingHost): vscode.Disposable[
     }
     const names = archs.map((arch) => host.labelOf(arch)).join(' and ');
     if (!(await host.confirm(`Remove the ${names} model trained on this workspace and go back to the default?`, 'Reset'))) return false;
-    host.modelsChanged(); // releases the loaded model before its files go
+    // Renamed first, so that the model is gone in one step and a crash cannot leave half a directory to load; the
+    // next keystroke then loads the default (the loaded model is held by its requests in flight, its files read).
+    const removing = [];
     for (const arch of archs) {
-      // Renamed first, so that the model is gone in one step and a crash cannot leave half a directory to load.
       const directory = stored.directory(arch);
-      const removing = `${directory}.removing-${randomBytes(4).toString('hex')}`;
-      await fs.rename(directory, removing);
-      await fs.rm(removing, { recursive: true, force: true });
-      log.info(`removed the ${arch} model trained on this workspace (${directory})`);
+      removing.push({ arch, directory, renamed: `${directory}.removing-${randomBytes(4).toString('hex')}` });
+      await fs.rename(directory, removing.at(-1)!.renamed);
     }
     stored.refresh();
     host.modelsChanged();
+    for (const { arch, directory, renamed } of removing) {
+      await fs.rm(renamed, { recursive: true, force: true });
+      log.info(`removed the ${arch} model trained on this workspace (${directory})`);
+    }
     setContexts();
     void vscode.window.showInformationMessage(`Smart Compose: back to the default ${names} model.`);
     return true;

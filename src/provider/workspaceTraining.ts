@@ -10,6 +10,8 @@ export interface TrainingRun {
   arch: string;
   /** The model in use: the architecture's default, or the workspace's trained one. */
   base: string;
+  /** The architecture's default, started from when a trained `base` cannot be loaded. */
+  fallbackBase?: string;
   /** The workspace's model directory for the architecture: written (atomically) only when the result is kept. */
   out: string;
   /** Where the report of a finished run is saved (beside the models). */
@@ -22,6 +24,8 @@ export interface TrainingEnd {
   outcome: FinetuneOutcome;
   /** For a run that finished, kept or not (saved to reportFile). */
   report?: TrainingReport;
+  /** Why the report could not be saved (the run's model, if kept, is in place all the same). */
+  reportError?: string;
   /** The longest this thread's event loop was blocked while the job ran, in milliseconds. */
   longestStallMs: number;
   /** From the cancel request to the job's end, when it was cancelled. */
@@ -47,15 +51,19 @@ export class WorkspaceTraining {
     const watch = new EventLoopStallWatch();
     this.cancelledAt = undefined;
     try {
-      this.job = this.startJob({ base: run.base, out: run.out, settings: run.settings, source: run.source }, handlers);
+      this.job = this.startJob({ base: run.base, fallbackBase: run.fallbackBase, out: run.out, settings: run.settings, source: run.source }, handlers);
       const outcome = await this.job.outcome;
       const ended = performance.now();
       const longestStallMs = watch.stop();
       const cancelMs = this.cancelledAt !== undefined ? ended - this.cancelledAt : undefined;
       if (outcome.status !== 'done') return { outcome, longestStallMs, cancelMs };
       const report: TrainingReport = { model: run.arch, result: outcome.result, collected: outcome.collected };
-      await saveReport(run.reportFile, report);
-      return { outcome, report, longestStallMs, cancelMs };
+      try {
+        await saveReport(run.reportFile, report);
+        return { outcome, report, longestStallMs, cancelMs };
+      } catch (error) {
+        return { outcome, report, reportError: error instanceof Error ? error.message : String(error), longestStallMs, cancelMs };
+      }
     } finally {
       watch.stop();
       this.job = undefined;

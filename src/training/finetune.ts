@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { KneserNeyTrigram } from '../baseline/kneserNey';
 import { typeThrough } from '../evaluation/engineSavings';
 import { tuneConfidenceGate } from '../evaluation/gateTuning';
@@ -10,6 +11,7 @@ import { encodeDocument, encodeStream, EncodedDocument, wordCandidates } from '.
 import { extendVocabulary } from '../model/extendVocabulary';
 import { ModelStaging } from '../model/installModel';
 import { createKernels, KernelKind } from '../model/kernels/createKernels';
+import { Kernels } from '../model/kernels/kernels';
 import { LanguageModel } from '../model/languageModel';
 import { LoadedModel, loadModel, ModelManifest, readVerifiedFile, saveModel, SaveOptions, TrainingRecord, updateManifest } from '../model/modelFiles';
 import { Random } from '../model/random';
@@ -108,6 +110,11 @@ export const DEFAULT_FINETUNE_SETTINGS: FinetuneSettings = {
 export interface FinetuneOptions extends Partial<FinetuneSettings> {
   /** The model directory to write; written only when the new model is kept, atomically. May equal the base. */
   out: string;
+  /**
+   * The model to start from when the base cannot be loaded (a workspace's trained model that another version of
+   * the extension wrote, or broken files): its architecture's default, which then suggests too.
+   */
+  fallbackBase?: string;
 }
 
 export type FinetunePhase = 'preparing' | 'measuring-before' | 'training' | 'measuring-after' | 'writing';
@@ -236,7 +243,7 @@ export async function finetune(baseDirectory: string, documents: readonly Finetu
   const kernels = await createKernels(settings.kernels, settings.threads);
   const staging = await ModelStaging.create(options.out);
   try {
-    const base = await loadModel(baseDirectory, kernels);
+    const { base, directory: baseUsed } = await loadBase(baseDirectory, options.fallbackBase, kernels, log);
     const baseTokens = encodeStream(trainTexts, base.vocabulary);
     const unknown = baseTokens.reduce((n, id) => n + (id === base.vocabulary.unkId ? 1 : 0), 0);
     const newWords = chooseNewWords(trainTexts, base.vocabulary, settings.newWords);
@@ -255,7 +262,7 @@ export async function finetune(baseDirectory: string, documents: readonly Finetu
     progress.report({ phase: 'measuring-before' });
     const beforeStarted = elapsed();
     const beforeDirectory = staging.path('before');
-    await saveModel(beforeDirectory, base.model, base.vocabulary, { training: {}, policy: base.manifest.policy, extraFiles: await suggestionFilesOf(baseDirectory, base) });
+    await saveModel(beforeDirectory, base.model, base.vocabulary, { training: {}, policy: base.manifest.policy, extraFiles: await suggestionFilesOf(baseUsed, base) });
     const before = {
       perplexity: perplexityOf(await modelLogProbs(model, vocabulary, scored, signal)),
       ...await measureSavings(beforeDirectory, typed, settings.runtime, signal),
@@ -339,6 +346,17 @@ export async function finetune(baseDirectory: string, documents: readonly Finetu
   } finally {
     kernels.dispose();
     await staging.discard();
+  }
+}
+
+/** The base model, or the fallback where the base cannot be loaded (said in the log). */
+async function loadBase(directory: string, fallback: string | undefined, kernels: Kernels, log: (line: string) => void) {
+  try {
+    return { base: await loadModel(directory, kernels), directory };
+  } catch (error) {
+    if (fallback === undefined || path.resolve(fallback) === path.resolve(directory)) throw error;
+    log(`cannot load ${directory} (${error instanceof Error ? error.message : String(error)}); fine-tuning ${fallback} instead`);
+    return { base: await loadModel(fallback, kernels), directory: fallback };
   }
 }
 

@@ -10,6 +10,8 @@ export type FinetuneSource =
 /** The worker's workerData. */
 export interface FinetuneJobRequest {
   base: string;
+  /** Started from instead when `base` cannot be loaded (FinetuneOptions.fallbackBase). */
+  fallbackBase?: string;
   out: string;
   settings?: Partial<FinetuneSettings>;
   source: FinetuneSource;

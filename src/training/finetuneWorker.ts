@@ -26,7 +26,7 @@ async function run(request: FinetuneJobRequest): Promise<void> {
     post({ type: 'collected', summary: { ...summary, files: found.length } });
     documents = found;
   }
-  const result = await finetune(request.base, documents, { ...request.settings, out: request.out }, {
+  const result = await finetune(request.base, documents, { ...request.settings, out: request.out, fallbackBase: request.fallbackBase }, {
     signal: controller.signal,
     onProgress: (progress) => post({ type: 'progress', progress }),
     onValidation: (point) => post({ type: 'validation', point }),

@@ -86,6 +86,20 @@ describe('fine-tuning on a workspace', () => {
     assert.deepEqual(await fs.readdir(path.dirname(out)), [], 'no model and no staging left');
   });
 
+  it('a trained model that cannot be loaded in place of the base: starts from the fallback, says so, and replaces it', async () => {
+    const fallback = await tinyBaseModel();
+    const out = await newOut();
+    await fs.cp(fallback, out, { recursive: true });
+    await fs.writeFile(path.join(out, 'model.json'), '{"format": "from another version"');
+    const documents = await documentsOf(await writeWorkspace(5));
+    await assert.rejects(finetune(out, documents, { ...QUICK, out }), /model\.json/, 'without a fallback: the load error');
+    const logged: string[] = [];
+    const result = await finetune(out, documents, { ...QUICK, out, fallbackBase: fallback }, { onLog: (line) => logged.push(line) });
+    assert.ok(logged.some((line) => line.startsWith(`cannot load ${out} (`) && line.endsWith(`; fine-tuning ${fallback} instead`)), logged.join('\n'));
+    assert.ok(result.kept, result.decision);
+    await loadSuggestionEngine(out, 'typescript');
+  });
+
   it('cancelled mid-training: stops within a second, writes nothing, and leaves the previous model intact', async () => {
     const base = await tinyBaseModel();
     const out = await newOut();

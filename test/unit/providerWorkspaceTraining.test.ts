@@ -37,7 +37,7 @@ describe('provider: one training run at a time', () => {
   afterEach(() => fs.rm(storage, { recursive: true, force: true }));
 
   const run = (): TrainingRun => ({
-    arch: 'gru', base: '/defaults/gru', out: path.join(storage, 'models', 'gru'), reportFile: path.join(storage, 'models', 'training-report.json'),
+    arch: 'gru', base: '/storage/gru', fallbackBase: '/defaults/gru', out: path.join(storage, 'models', 'gru'), reportFile: path.join(storage, 'models', 'training-report.json'),
     settings: { maxSeconds: 3 }, source: { roots: ['/ws'], collect: { include: [], exclude: [], maxFileBytes: 1024 } },
   });
 
@@ -46,7 +46,7 @@ describe('provider: one training run at a time', () => {
     assert.equal(training.running, true);
     await assert.rejects(training.run(run(), {}), /already in progress/);
     assert.equal(jobs.length, 1, 'the second request started nothing');
-    assert.deepEqual(jobs[0].request, { base: '/defaults/gru', out: run().out, settings: { maxSeconds: 3 }, source: run().source });
+    assert.deepEqual(jobs[0].request, { base: '/storage/gru', fallbackBase: '/defaults/gru', out: run().out, settings: { maxSeconds: 3 }, source: run().source });
     const { result } = sampleReport();
     const collected: CollectSummary = {
       filesSeen: 5, files: 3, redactions: 1, truncated: false,
@@ -58,6 +58,17 @@ describe('provider: one training run at a time', () => {
     assert.deepEqual(end.report, { model: 'gru', result, collected });
     assert.deepEqual(await loadReport(run().reportFile), end.report);
     assert.equal(end.cancelMs, undefined);
+  });
+
+  it('a report that cannot be saved is said, and the finished run still returns its outcome', async () => {
+    await fs.writeFile(path.join(storage, 'models'), 'a file where the folder would be');
+    const running = training.run(run(), {});
+    const { result } = sampleReport();
+    jobs[0].end({ status: 'done', result: result as FinetuneResult });
+    const end = await running;
+    assert.equal(end.outcome.status, 'done');
+    assert.match(end.reportError ?? '', /ENOTDIR|EEXIST/);
+    assert.deepEqual(await fs.readdir(storage), ['models'], 'nothing else written');
   });
 
   it('cancel asks the job to stop and measures how long it took; nothing is saved; then a new run may start', async () => {
