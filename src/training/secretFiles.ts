@@ -9,18 +9,25 @@ import { Minimatch } from 'minimatch';
  */
 const SECRET_FILE_GLOBS: readonly string[] = [
   // Environment files (.env, .env.local, production.env).
-  '**/.env', '**/.env.*', '**/*.env',
+  '**/.env', '**/.env.*', '**/*.env', '**/.envrc',
+  // Shell and database client histories (passwords typed on command lines).
+  '**/.*_history', '**/.history',
   // Keys, certificates, keystores and password databases.
   '**/*.{pem,key,p8,p12,pfx,crt,cer,der,csr,jks,keystore,ppk,asc,gpg,pgp,kdbx,kdb,ovpn}',
   // SSH material.
-  '**/.ssh/**', '**/id_{rsa,dsa,ecdsa,ed25519}{,.pub}', '**/known_hosts', '**/authorized_keys',
+  '**/.ssh/**', '**/id_{rsa,dsa,ecdsa,ed25519}{,_sk}{,.pub}', '**/known_hosts', '**/authorized_keys', '**/deploy_key{,.pub}',
   // Credential stores and tool configurations that hold tokens.
   '**/.npmrc', '**/.yarnrc', '**/.yarnrc.yml', '**/.pypirc', '**/.netrc', '**/_netrc', '**/.git-credentials',
   '**/.pgpass', '**/.htpasswd', '**/.dockercfg', '**/.docker/config.json', '**/.aws/**', '**/.kube/config',
   '**/kubeconfig', '**/.boto', '**/.s3cfg', '**/.vault-token', '**/credentials', '**/credentials.json',
-  '**/client_secret*.json', '**/service-account*.json', '**/secrets.{json,yml,yaml,toml}',
+  '**/client_secret*.json', '**/service-account*.json', '**/*secret*.{json,yml,yaml,toml}', '**/*-adminsdk-*.json',
+  '**/application_default_credentials.json', '**/.cargo/credentials{,.toml}', '**/auth.json', '**/.m2/settings*.xml',
+  '**/gradle.properties', '**/key.properties', '**/.terraformrc', '**/terraform.rc', '**/kubeconfig*', '**/gh/hosts.yml',
+  '**/rclone.conf', '**/credentials.yml.enc', '**/master.key', '**/docker/config.json', '**/*password{,s}*.{txt,csv}',
+  // Application configurations that hold connection passwords and keys.
+  '**/appsettings*.json', '**/web.config', '**/wp-config.php', '**/config/database.yml', '**/application*.properties',
   // Infrastructure state and variables.
-  '**/*.tfstate', '**/*.tfstate.backup', '**/*.tfvars',
+  '**/*.tfstate', '**/*.tfstate.backup', '**/*.tfvars', '**/*.tfvars.json',
   // Lockfiles.
   '**/package-lock.json', '**/npm-shrinkwrap.json', '**/yarn.lock', '**/pnpm-lock.yaml', '**/bun.lockb',
   '**/Cargo.lock', '**/poetry.lock', '**/Pipfile.lock', '**/uv.lock', '**/Gemfile.lock', '**/composer.lock',

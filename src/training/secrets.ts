@@ -45,6 +45,21 @@ function secretName(name: string): SecretName {
   return parts.some((part) => WEAK_SECRET_NAME_PARTS.has(part.toLowerCase()) || /^[a-z]+key$/i.test(part)) ? 'weak' : undefined;
 }
 
+/** A word of letters, all lower case or capitalised: "required", "Token", not "abcDEF" or "hunter2". */
+function isPlainWord(value: string): boolean {
+  return /^[A-Za-z][a-z]*$/.test(value.replace(/[.,;:!?)]+$/, ''));
+}
+
+function luhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let digit = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+    sum += digit;
+  }
+  return digits.length >= 13 && digits.length <= 19 && sum % 10 === 0;
+}
+
 /** Bits per character of the string's own character distribution. */
 export function shannonEntropy(text: string): number {
   const counts = new Map<string, number>();
@@ -78,6 +93,12 @@ function characterClass(c: string): number {
   return c >= 'a' && c <= 'z' ? 0 : c >= 'A' && c <= 'Z' ? 1 : c >= '0' && c <= '9' ? 2 : 3;
 }
 
+/**
+ * The longest unquoted value looked at after a name: a turned-down match is searched again from its next
+ * character, so without a bound a long line of "a:b:c…" would cost its length squared. Longer keys are random
+ * (the high-entropy rule's) or of a known format.
+ */
+const MAX_UNQUOTED_VALUE = 256;
 const IDENTIFIER = String.raw`[A-Za-z_][A-Za-z0-9_.\-]*`;
 const QUOTED = String.raw`"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\x60(?:[^\x60\\\n]|\\.)*\x60`;
 
@@ -98,25 +119,57 @@ const RULES: readonly SecretRule[] = [
   { name: 'AWS access key id', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA)[A-Z0-9]{16}\b/g },
   { name: 'GitHub token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})\b/g },
   { name: 'GitLab token', pattern: /\bglpat-[A-Za-z0-9_\-]{20,}/g },
-  { name: 'Slack token', pattern: /\bxox[abprs]-[A-Za-z0-9\-]{10,}/g },
+  { name: 'Slack token', pattern: /\b(?:xox[abprs]|xapp)-[A-Za-z0-9\-]{10,}/g },
   { name: 'Slack webhook', pattern: /\bhttps:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]+/g },
   { name: 'Stripe key', pattern: /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}/g },
   { name: 'Google API key', pattern: /\bAIza[0-9A-Za-z_\-]{35}/g },
   { name: 'npm token', pattern: /\bnpm_[A-Za-z0-9]{36}\b/g },
+  // Hexadecimal bodies, which the high-entropy rule cannot see (hex holds 4 bits a character at most), and other
+  // formats known by their prefix: Twilio, DigitalOcean, Shopify, SendGrid, Hugging Face.
+  {
+    name: 'token of a known prefix',
+    pattern: /\b(?:(?:SK|AC)[0-9a-f]{32}|do[por]_v1_[0-9a-f]{64}|shp(?:at|ss|ca|pa)_[0-9a-fA-F]{32}|SG\.[A-Za-z0-9_\-]{16,}\.[A-Za-z0-9_\-]{16,}|hf_[A-Za-z0-9]{30,})\b/g,
+  },
   // "sk-" then a long run holding a digit: hyphenated prose ("sk-learn-style-...") has no digits.
   { name: 'OpenAI-style key', pattern: /\bsk-(?=[A-Za-z0-9_\-]*[0-9])[A-Za-z0-9_\-]{20,}/g },
   {
+    name: 'credentials in a header',
+    // "Authorization: Token abc…", "X-Api-Key: abc…", any case; the header's name (and scheme) stay. A plain word
+    // after it ("Authorization: required") is prose.
+    pattern: /\b((?:Proxy-)?Authorization|X-Api-Key|Api-Key|X-Auth-Token|X-Access-Token)([ \t]*:[ \t]*)((?:Bearer|Basic|Token|Digest)[ \t]+)?([^\s"'\x60,;]+)/gi,
+    accept: (_match, _name: string, _colon: string, _scheme: string | undefined, value: string) => !isPlainWord(value),
+    keep: (_match, name: string, colon: string, scheme: string | undefined) => `${name}${colon}${scheme?.trimEnd() ?? ''}`,
+  },
+  {
     name: 'bearer or basic credentials',
-    pattern: /\b(Bearer|Basic)[ \t]+[A-Za-z0-9._~+/\-]{8,}=*/g,
+    // Credentials are base64 or random: "Basic authentication", "Basic low-level support" are prose.
+    pattern: /\b(Bearer|Basic)[ \t]+([A-Za-z0-9._~+/\-]{8,}=*)/g,
+    accept: (_match, _scheme: string, value: string) => /[0-9+/=_~]|[a-z][A-Z]/.test(value),
     keep: (_match, scheme: string) => scheme,
+  },
+  {
+    name: 'password on a command line',
+    // curl -u user:password (not docker's -u uid:gid), sshpass -p password, mysql -ppassword, --password=value or
+    // --token value.
+    pattern: /(?<![^\s"'\x60(])(?:(curl\b[^\n]*?[ \t](?:-u|--user)[ \t=]*)([^\s:]+:)(\S+)|(sshpass[ \t]+-p[ \t]*)(\S+)|(mysql(?:dump|admin)?\b[^\n]*?[ \t]-p)([^\s-]\S*)|(--(?:password|passwd|pass|pwd|token|api-key|apikey|secret|auth-token|access-token)(?:=|[ \t]+))([^\s-]\S*))/gi,
+    accept: (match, ...groups: string[]) => !match.includes(' ') || !/^--/.test(match) || !isPlainWord(groups[8]),
+    keep: (_match, user: string | undefined, userName: string, _password: string, sshpass: string | undefined, _p: string, mysql: string | undefined, _m: string, flag: string | undefined) =>
+      user !== undefined ? `${user}${userName}` : sshpass ?? mysql ?? flag ?? '',
+  },
+  {
+    name: 'secret in an XML element or key-value pair',
+    // <password>hunter2</password>, <add key="ApiKey" value="…"/>.
+    pattern: /<([A-Za-z_][\w.\-]*)>([^<\n]+)<\/\1>|\b(key=(["'])([^"'\n]+)\4[ \t]+value=)(["'])[^"'\n]+\6/g,
+    accept: (_match, tag: string | undefined, _value: string, _pair: string, _quote: string, name: string | undefined) => secretName(tag ?? name ?? '') === 'strong' || (name !== undefined && secretName(name) !== undefined),
+    keep: (_match, tag: string | undefined, _value: string, pair: string, _quote: string, _name: string, valueQuote: string) => (tag !== undefined ? `<${tag}></${tag}>` : `${pair}${valueQuote}${valueQuote}`),
   },
   {
     name: 'value assigned to a secret name',
     // NAME=value, NAME := "value", "name": "value", name => 'value'. After "=" any value is a secret; after
     // ":" only a quoted one, since "Key: the idea is" is prose (the YAML form is the next rule). A call
-    // (`token = getToken()`) is no value.
+    // (`token = getToken()`) is no value, nor the `key="ApiKey"` that names a value= after it (the XML rule's).
     // A name starts where no name character precedes it: starting inside a long run would try every suffix.
-    pattern: new RegExp(String.raw`(?<![A-Za-z0-9_.\-])(["'\x60]?)(${IDENTIFIER})\1([ \t]*(?::=|=>|\?=|=(?!=)|:)[ \t]*)(?:(${QUOTED})|([^\s"'\x60,;()\]}]+)(?=[\s"'\x60,;)\]}]|$))`, 'g'),
+    pattern: new RegExp(String.raw`(?<![A-Za-z0-9_.\-])(["'\x60]?)(${IDENTIFIER})\1([ \t]*(?::=|=>|\?=|=(?!=)|:)[ \t]*)(?:(${QUOTED})(?![ \t]+value=)|([^\s"'\x60,;()\]}]{1,${MAX_UNQUOTED_VALUE}})(?=[\s"'\x60,;)\]}]|$))`, 'g'),
     accept: (_match, _quote: string, name: string, operator: string, quoted: string | undefined) =>
       secretName(name) !== undefined && (quoted !== undefined ? quoted.length > 2 : !operator.includes(':') || operator.includes(':=')),
     keep: (_match, quote: string, name: string, operator: string, quoted: string | undefined) =>
@@ -124,15 +177,30 @@ const RULES: readonly SecretRule[] = [
   },
   {
     name: 'secret in a YAML-like line',
-    // "password: hunter2" alone on its line. After a weak name a plain word stays ("auth: required",
-    // "Authorization: Bearer" once the bearer rule has taken the token).
-    pattern: new RegExp(String.raw`^([ \t]*(?:-[ \t]+)?)(${IDENTIFIER})([ \t]*:[ \t]+)(\S+)[ \t]*$`, 'gm'),
+    // "password: hunter2" alone on its line, perhaps with a "# comment" after it (kept). After a weak name a plain
+    // word stays ("auth: required", "Authorization: Bearer" once the bearer rule has taken the token). Words after
+    // the colon are prose, an API's parameter list ("token: Token to check that the link is valid.").
+    pattern: new RegExp(String.raw`^([ \t]*(?:-[ \t]+)?)(${IDENTIFIER})([ \t]*:[ \t]+)([^\s#]\S*)([ \t]+#.*)?[ \t]*$`, 'gm'),
     accept: (_match, _indent: string, name: string, _colon: string, value: string) => {
       const strength = secretName(name);
       if (strength === undefined || /^(?:true|false|null|~|""|'')$/i.test(value)) return false;
       return strength === 'strong' || !/^[A-Za-z]+$/.test(value);
     },
-    keep: (_match, indent: string, name: string, colon: string) => `${indent}${name}${colon.trimEnd()}`,
+    keep: (_match, indent: string, name: string, colon: string, _value: string, comment: string | undefined) => `${indent}${name}${colon.trimEnd()}${comment ?? ''}`,
+  },
+  {
+    name: 'password told in prose',
+    // "the password is Tr0ub4dor&3", "with password: hunter2 and". Only a value that is no plain word: "the
+    // password is stored hashed" is prose.
+    pattern: /\b((?:pass(?:word|phrase|code)|passwd|pwd|PIN)s?[ \t]+(?:is|was|=|:)[ \t]+|(?:pass(?:word|phrase|code)|passwd|pwd|PIN)s?:[ \t]+)(["'\x60]?)([^\s"'\x60#][^\s"'\x60]*?)\2(?=[.,;:!?)]*(?:\s|$))/gi,
+    accept: (_match, _told: string, quote: string, value: string) => quote !== '' || !/^[A-Za-z]+(?:-[A-Za-z]+)*[.,;:!?)]*$/.test(value),
+    keep: (_match, told: string) => told.trimEnd(),
+  },
+  {
+    name: 'payment card number',
+    // 13 to 19 digits of a card network (3-6 first), perhaps grouped by spaces or dashes, whose Luhn check holds.
+    pattern: /(?<![\d.\-])[3-6]\d{3}(?:[ \-]?\d){9,15}(?![\d.\-])/g,
+    accept: (match) => luhnValid(match.replace(/\D/g, '')),
   },
   { name: 'long hexadecimal string', pattern: /\b(?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{32,}\b|\b(?=[0-9A-F]*[0-9])(?=[0-9A-F]*[A-F])[0-9A-F]{32,}\b/g },
   {
@@ -147,13 +215,23 @@ export function scrubSecrets(text: string): ScrubResult {
   let redactions = 0;
   let out = text;
   for (const rule of RULES) {
-    out = out.replace(rule.pattern, (match: string, ...rest: unknown[]) => {
-      // replace() passes the capture groups, then the offset, the whole string (and named groups, unused here).
-      const groups = rest.slice(0, rest.findIndex((value) => typeof value === 'number')) as string[];
-      if (rule.accept && !rule.accept(match, ...groups)) return match;
+    const pattern = new RegExp(rule.pattern.source, rule.pattern.flags);
+    let scrubbed = '';
+    let copied = 0;
+    for (let found = pattern.exec(out); found !== null; found = pattern.exec(out)) {
+      const [match, ...groups] = found;
+      if (rule.accept && !rule.accept(match, ...groups)) {
+        // Searched again from the next character, not past the match: "user=jane&password=x" is turned down as
+        // "user=…", and the "password=x" inside it is still a secret.
+        pattern.lastIndex = found.index + 1;
+        continue;
+      }
+      scrubbed += out.slice(copied, found.index) + (rule.keep ? rule.keep(match, ...groups) : '');
+      copied = found.index + match.length;
       redactions++;
-      return rule.keep ? rule.keep(match, ...groups) : '';
-    });
+      if (match.length === 0) pattern.lastIndex++;
+    }
+    out = scrubbed + out.slice(copied);
   }
   return { text: out, redactions };
 }
