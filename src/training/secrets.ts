@@ -35,7 +35,7 @@ interface SecretRule {
 type SecretName = 'strong' | 'weak' | undefined;
 
 const STRONG_SECRET_NAME = /token|secret|passw(?:or)?d|pwd|credential|api_?key|private_?key|access_?key/i;
-const WEAK_SECRET_NAME_PARTS = new Set(['key', 'keys', 'auth', 'authorization', 'pass', 'passphrase', 'pw', 'pin', 'cred', 'creds']);
+const WEAK_SECRET_NAME_PARTS = new Set(['key', 'keys', 'auth', 'authorization', 'pass', 'passphrase', 'pw', 'pin', 'cred', 'creds', 'sig', 'signature']);
 /** Words ending in "key" or holding "token" that name nothing secret. */
 const HARMLESS_NAME_PARTS = /^(?:monkey|donkey|turkey|hockey|jockey|whiskey|hotkey|keyboard|keyword|keywords|keystroke|keystrokes|keyframe|keyframes|keybinding|keybindings|keymap|tokenizer|tokenizers|tokenize|tokenized|tokenization)$/i;
 
@@ -108,6 +108,8 @@ const RULES: readonly SecretRule[] = [
     // An unterminated block (a truncated paste) is removed to the end of the text.
     pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$(?![\s\S]))/g,
   },
+  // A crypt(3) password hash (bcrypt, SHA-crypt, yescrypt), as in /etc/shadow or an htpasswd line: it can be cracked.
+  { name: 'password hash', pattern: /\$(?:2[abxy]?|[156]|y|gy|7)\$[A-Za-z0-9./$=,\-]{20,}/g },
   { name: 'JSON Web Token', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g },
   {
     name: 'password in a URL',
