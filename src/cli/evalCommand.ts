@@ -1,4 +1,3 @@
-import { promises as fs } from 'node:fs';
 import { KneserNeyTrigram } from '../baseline/kneserNey';
 import { RuntimeKind } from '../inference/runtime';
 import { encodeDocument, wordCandidates } from '../model/encoding';
@@ -9,6 +8,7 @@ import { KneserNeyScorer } from '../evaluation/kneserNeyScorer';
 import { LanguageFigures, measureLanguage } from '../evaluation/languageMeasures';
 import { ModelScorer } from '../evaluation/modelScorer';
 import { loadBaselineEngine, loadSuggestionEngine } from '../suggestion/loadEngine';
+import { readTextFile } from '../training/textContent';
 
 export interface EvalCommandOptions {
   model: string;
@@ -27,7 +27,8 @@ interface Figures extends LanguageFigures {
 
 /** shared/EVAL.md's `eval`: the model's figures beside its Kneser-Ney trigram's on one text. */
 export async function runEval(o: EvalCommandOptions): Promise<void> {
-  const text = await fs.readFile(o.text, 'utf8');
+  const text = await readTextFile(o.text);
+  if (text.trim() === '') throw new Error(`${o.text} is empty: nothing to measure`);
   const kernels = await createKernels(o.kernels);
   let ours: Figures, theirs: Figures;
   try {

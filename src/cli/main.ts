@@ -110,6 +110,12 @@ program.command('finetune')
   .option('--json', 'print one JSON line last')
   .action(async (options) => { await runFinetune(options); });
 
+// A reader that stops reading (`suggest --stdio | head -1`) has what it wanted: end quietly, as Unix tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
+});
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;

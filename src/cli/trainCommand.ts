@@ -1,8 +1,10 @@
+import { promises as fs } from 'node:fs';
 import { KneserNeyTrigram } from '../baseline/kneserNey';
 import { CellType } from '../model/cells';
 import { encodeDocument, encodeStream, wordCandidates } from '../model/encoding';
 import { createKernels } from '../model/kernels/createKernels';
 import { createModel } from '../model/languageModel';
+import { checkModelTarget, ModelStaging } from '../model/installModel';
 import { loadModel, saveModel, TrainingRecord, updateManifest } from '../model/modelFiles';
 import { exportOnnx } from '../onnx/exportOnnx';
 import { tuneGate } from './tuneCommand';
@@ -59,7 +61,9 @@ const TUNING_CHARACTERS = 6_000;
 
 export async function runTrain(o: TrainCommandOptions): Promise<void> {
   const log = (line: string) => process.stderr.write(line + '\n');
+  await checkModelTarget(o.out);
   const corpus = await readCorpus(o.corpus);
+  if (corpus.skipped.length > 0) log(`skipped ${corpus.skipped.length} files: ${corpus.skipped.slice(0, 3).join('; ')}${corpus.skipped.length > 3 ? '; ...' : ''}`);
   const { train: trainTexts, valid: validTexts } = splitForValidation(corpus.documents, o.validFraction, o.seed);
   const kernels = await createKernels(o.kernels, o.threads);
   const initial = o.init === undefined ? undefined : await loadModel(o.init, kernels);
@@ -69,6 +73,11 @@ export async function runTrain(o: TrainCommandOptions): Promise<void> {
   log(`corpus: ${corpus.files} files, ${corpus.documents.length} documents, ${formatCount(trainTokens.length)} training tokens, `
     + `${formatCount(validTokens.length)} validation tokens, vocabulary ${vocabulary.size}`);
 
+  // The best model so far goes to a directory of its own (continue an interrupted run with --init); the finished
+  // model is built beside --out and moved in, so --out holds the previous model until the new one is complete.
+  const checkpoint = `${o.out}.checkpoint`;
+  const staging = await ModelStaging.create(o.out);
+  const built = staging.path('model');
   try {
     const config = initial?.manifest.config
       ?? { cell: o.arch, vocabSize: vocabulary.size, embeddingSize: o.embedding, hiddenSize: o.hidden, layers: o.layers, tieWeights: o.tie };
@@ -91,8 +100,8 @@ export async function runTrain(o: TrainCommandOptions): Promise<void> {
       onProgress: (p) => log(`epoch ${p.epoch + 1} step ${p.step} | ${(p.fraction * 100).toFixed(1)}% | ${formatCount(p.tokensPerSecond)} tokens/s `
         + `| loss ${p.trainLoss.toFixed(3)} | lr ${p.learningRate.toExponential(1)} | ETA ${formatDuration(p.etaSeconds)}`),
       onBest: async (point) => {
-        log(`validation at step ${point.step}: loss ${point.validLoss.toFixed(4)} (perplexity ${Math.exp(point.validLoss).toFixed(1)}), checkpoint saved`);
-        await saveModel(o.out, model, vocabulary, { training: record() });
+        log(`validation at step ${point.step}: loss ${point.validLoss.toFixed(4)} (perplexity ${Math.exp(point.validLoss).toFixed(1)}), checkpoint saved to ${checkpoint}`);
+        await saveModel(checkpoint, model, vocabulary, { training: record() });
       },
     });
     log(`training stopped (${result.stoppedBy}) after ${result.steps} steps, ${formatDuration(result.seconds)}, ${formatCount(result.tokensPerSecond)} tokens/s`);
@@ -111,7 +120,7 @@ export async function runTrain(o: TrainCommandOptions): Promise<void> {
     const theirs = measureLanguage(heldOut, new KneserNeyScorer(baseline), candidates, vocabulary.unkId);
     log(`held-out (${formatCount(ours.tokens)} tokens): perplexity ${ours.perplexity.toFixed(1)} vs kn3 ${theirs.perplexity.toFixed(1)}, `
       + `top-1 ${(ours.top1 * 100).toFixed(1)}% vs ${(theirs.top1 * 100).toFixed(1)}%, top-3 ${(ours.top3 * 100).toFixed(1)}% vs ${(theirs.top3 * 100).toFixed(1)}%`);
-    await saveModel(o.out, model, vocabulary, {
+    await saveModel(built, model, vocabulary, {
       training: {
         ...record(),
         seconds: result.seconds,
@@ -128,7 +137,6 @@ export async function runTrain(o: TrainCommandOptions): Promise<void> {
         onnx: { prefix: 'model', extension: '.onnx', data: exportOnnx(model), derivedFromWeights: true },
       },
     });
-    log(`model written to ${o.out}`);
     if (o.tune) {
       const texts = [];
       let characters = 0;
@@ -138,10 +146,14 @@ export async function runTrain(o: TrainCommandOptions): Promise<void> {
         characters += texts[texts.length - 1].length;
       }
       log(`choosing the confidence gate by keystroke savings on ${formatCount(characters)} held-out characters`);
-      const minConfidence = await tuneGate(o.out, texts, 'onnx', log);
-      await updateManifest(o.out, { policy: { minConfidence } });
+      const minConfidence = await tuneGate(built, texts, 'onnx', log);
+      await updateManifest(built, { policy: { minConfidence } });
     }
+    await staging.install('model');
+    await fs.rm(checkpoint, { recursive: true, force: true });
+    log(`model written to ${o.out}`);
   } finally {
     kernels.dispose();
+    await staging.discard();
   }
 }

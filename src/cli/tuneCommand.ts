@@ -1,8 +1,8 @@
-import { promises as fs } from 'node:fs';
 import { RuntimeKind } from '../inference/runtime';
 import { readManifest, updateManifest } from '../model/modelFiles';
 import { tuneConfidenceGate } from '../evaluation/gateTuning';
 import { loadSuggestionEngine } from '../suggestion/loadEngine';
+import { readTextFile } from '../training/textContent';
 
 export interface TuneCommandOptions {
   model: string;
@@ -13,7 +13,9 @@ export interface TuneCommandOptions {
 
 /** `tune`: measures keystroke savings for each confidence gate on held-out text; --write stores the choice. */
 export async function runTune(o: TuneCommandOptions): Promise<void> {
-  const texts = await Promise.all(o.text.map((file) => fs.readFile(file, 'utf8')));
+  const texts = await Promise.all(o.text.map(readTextFile));
+  // A gate chosen on no text would be the sweep's last, and --write would store it.
+  if (texts.every((text) => text.trim() === '')) throw new Error(`${o.text.join(', ')}: no text to tune the gate on`);
   const minConfidence = await tuneGate(o.model, texts, o.runtime, (line) => process.stdout.write(line + '\n'));
   if (o.write) {
     const manifest = await readManifest(o.model);

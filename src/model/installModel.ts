@@ -51,16 +51,9 @@ export class ModelStaging {
  */
 export async function installModelDirectory(staging: string, target: string): Promise<void> {
   const manifest = await readManifest(staging);
-  let existing: string[];
-  try {
-    existing = await fs.readdir(target);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  if (!(await checkModelTarget(target))) {
     await fs.rename(staging, target);
     return;
-  }
-  if (existing.length > 0 && !existing.includes(MANIFEST_FILE)) {
-    throw new Error(`${target} holds files but no model (${MANIFEST_FILE}); choose an empty or model directory`);
   }
   for (const file of [manifest.weights.file, ...Object.values(manifest.files).map((entry) => entry.file)]) {
     await fs.rename(path.join(staging, file), path.join(target, file));
@@ -83,6 +76,26 @@ export async function discardStagingOfThread(target: string, thread: number): Pr
   const prefix = stagingPrefix(target, thread);
   const names = await fs.readdir(parent).catch(() => []);
   for (const name of names) if (name.startsWith(prefix)) await fs.rm(path.join(parent, name), { recursive: true, force: true });
+}
+
+/**
+ * Whether `target` may receive a model: missing (false: it will be created), or a directory that is empty or
+ * holds one (true). Anything else throws, before any work that would be lost on it.
+ */
+export async function checkModelTarget(target: string): Promise<boolean> {
+  let existing: string[];
+  try {
+    existing = await fs.readdir(target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return false;
+    if (code === 'ENOTDIR') throw new Error(`${target} is a file; choose an empty or model directory`);
+    throw error;
+  }
+  if (existing.length > 0 && !existing.includes(MANIFEST_FILE)) {
+    throw new Error(`${target} holds files but no model (${MANIFEST_FILE}); choose an empty or model directory`);
+  }
+  return true;
 }
 
 /** Staging directories of this target whose process is gone. */

@@ -254,6 +254,13 @@ function validateManifest(directory: string, raw: unknown): ModelManifest {
   for (const [role, entry] of Object.entries(m.files ?? {})) {
     if (!isFileEntry(entry)) fail(`bad entry for its ${role} file`);
   }
+  const policy = m.policy ?? {};
+  if (typeof policy !== 'object' || policy === null) fail('policy is not an object');
+  // The interpolation's ngramWeight is checked where the trigram is loaded (loadEngine.ts).
+  for (const [name, value] of Object.entries(policy)) {
+    if (name === 'minConfidence' && !(typeof value === 'number' && value >= 0 && value <= 1)) fail(`policy.minConfidence is ${JSON.stringify(value)}; expected a number from 0 to 1`);
+    if (['firstCandidates', 'beamWidth', 'maxWords'].includes(name) && !(Number.isInteger(value) && (value as number) >= 1)) fail(`policy.${name} is ${JSON.stringify(value)}; expected a positive integer`);
+  }
   return { ...(m as ModelManifest), files: m.files ?? {}, training: m.training ?? {} };
 }
 

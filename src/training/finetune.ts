@@ -9,7 +9,7 @@ import { ModelScorer } from '../evaluation/modelScorer';
 import { RuntimeKind } from '../inference/runtime';
 import { encodeDocument, encodeStream, EncodedDocument, wordCandidates } from '../model/encoding';
 import { extendVocabulary } from '../model/extendVocabulary';
-import { ModelStaging } from '../model/installModel';
+import { checkModelTarget, ModelStaging } from '../model/installModel';
 import { createKernels, KernelKind } from '../model/kernels/createKernels';
 import { Kernels } from '../model/kernels/kernels';
 import { LanguageModel } from '../model/languageModel';
@@ -240,6 +240,7 @@ export async function finetune(baseDirectory: string, documents: readonly Finetu
   const heldOutTexts = heldOutDocuments.map((d) => d.text);
   progress.report({ phase: 'preparing' });
 
+  await checkModelTarget(options.out); // before minutes of work that could not be written there
   const kernels = await createKernels(settings.kernels, settings.threads);
   const staging = await ModelStaging.create(options.out);
   try {

@@ -10,17 +10,10 @@ import { loadSuggestionEngine, workspaceMemoryOf } from '../../src/suggestion/lo
 import { continuePhrase, PhraseMemory } from '../../src/suggestion/phraseMemory';
 import { DEFAULT_FINETUNE_SETTINGS, finetune, FinetuneCancelledError, FinetuneInputError, FinetuneProgress, spreadWindows, splitFiles } from '../../src/training/finetune';
 import { Random } from '../../src/model/random';
-import { BASE_TEXT, documentsOf, QUICK, tinyBaseModel, writeWorkspace } from './finetuneFixtures';
+import { BASE_TEXT, documentsOf, QUICK, snapshot, tinyBaseModel, writeWorkspace } from './finetuneFixtures';
 
 async function newOut(): Promise<string> {
   return path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'smart-compose-out-')), 'model');
-}
-
-/** Every file of a directory with its bytes, for "nothing changed" checks. */
-async function snapshot(directory: string): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  for (const name of (await fs.readdir(directory)).sort()) files[name] = (await fs.readFile(path.join(directory, name))).toString('base64');
-  return files;
 }
 
 describe('fine-tuning on a workspace', () => {

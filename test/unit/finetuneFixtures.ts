@@ -73,3 +73,10 @@ export const QUICK: Omit<FinetuneOptions, 'out'> = {
 export async function documentsOf(root: string): Promise<FinetuneDocument[]> {
   return (await collectWorkspace([root], DEFAULT_COLLECT_OPTIONS)).documents;
 }
+
+/** Every file of a directory with its bytes, for "nothing changed" checks. */
+export async function snapshot(directory: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const name of (await fs.readdir(directory)).sort()) files[name] = (await fs.readFile(path.join(directory, name))).toString('base64');
+  return files;
+}
