@@ -5,9 +5,9 @@ import { encodeDocument, encodeStream, wordCandidates } from '../model/encoding'
 import { createKernels } from '../model/kernels/createKernels';
 import { createModel } from '../model/languageModel';
 import { checkModelTarget, ModelStaging } from '../model/installModel';
-import { loadModel, saveModel, TrainingRecord, updateManifest } from '../model/modelFiles';
+import { loadModel, saveModel, TrainingRecord } from '../model/modelFiles';
 import { exportOnnx } from '../onnx/exportOnnx';
-import { tuneGate } from './tuneCommand';
+import { tuneGate, writeGate } from './tuneCommand';
 import { countTokens, Vocabulary } from '../model/vocabulary';
 import { KneserNeyScorer } from '../evaluation/kneserNeyScorer';
 import { measureLanguage } from '../evaluation/languageMeasures';
@@ -146,8 +146,7 @@ export async function runTrain(o: TrainCommandOptions): Promise<void> {
         characters += texts[texts.length - 1].length;
       }
       log(`choosing the confidence gate by keystroke savings on ${formatCount(characters)} held-out characters`);
-      const minConfidence = await tuneGate(built, texts, 'onnx', log);
-      await updateManifest(built, { policy: { minConfidence } });
+      await writeGate(built, await tuneGate(built, texts, 'onnx', log));
     }
     await staging.install('model');
     await fs.rm(checkpoint, { recursive: true, force: true });
