@@ -60,6 +60,37 @@ function luhnValid(digits: string): boolean {
   return digits.length >= 13 && digits.length <= 19 && sum % 10 === 0;
 }
 
+/** One run of key characters with a digit in it, the shape of a token or key rather than of words or markup. */
+function looksLikeKey(value: string): boolean {
+  return /^[A-Za-z0-9+/=_.\-]{8,}$/.test(value) && /[0-9]/.test(value);
+}
+
+/** A table row's cells between unescaped pipes (the first and last are what is outside the outer pipes). */
+function cellsOf(row: string): string[] {
+  return row.split(/(?<!\\)\|/);
+}
+
+/** The table with the cells of its secret columns emptied; undefined when there are none to empty. */
+function scrubTable(header: string, rule: string, body: string): string | undefined {
+  const columns = cellsOf(header).flatMap((cell, i) => {
+    const name = cell.trim().replace(/\s+/g, '_');
+    return secretName(name) === 'strong' ? [{ i, password: /passw|passphrase|pwd/i.test(name) }] : [];
+  });
+  let emptied = 0;
+  const rows = body.split('\n').map((row) => {
+    const cells = cellsOf(row);
+    // What lies outside a row's outer pipes is no cell.
+    const first = row.trimStart().startsWith('|') ? 1 : 0;
+    const last = row.trimEnd().endsWith('|') ? cells.length - 2 : cells.length - 1;
+    for (const { i, password } of columns) {
+      const value = cells[i]?.trim() ?? '';
+      if (i >= first && i <= last && value !== '' && (password || looksLikeKey(value))) { cells[i] = ' '; emptied++; }
+    }
+    return cells.join('|');
+  });
+  return emptied > 0 ? `${header}\n${rule}\n${rows.join('\n')}` : undefined;
+}
+
 /** Bits per character of the string's own character distribution. */
 export function shannonEntropy(text: string): number {
   const counts = new Map<string, number>();
@@ -203,6 +234,15 @@ const RULES: readonly SecretRule[] = [
     // 13 to 19 digits of a card network (3-6 first), perhaps grouped by spaces or dashes, whose Luhn check holds.
     pattern: /(?<![\d.\-])[3-6]\d{3}(?:[ \-]?\d){9,15}(?![\d.\-])/g,
     accept: (match) => luhnValid(match.replace(/\D/g, '')),
+  },
+  {
+    name: 'secret column of a Markdown table',
+    // | User | Password | over |---|---|: that column's cells in the rows below are emptied, its header kept. Under
+    // another secret's name (token, key, credential) only a value shaped like a key goes: such columns also list
+    // token kinds in a lexer's docs, or credential classes with their links in an SDK's.
+    pattern: /^([^\n]*\|[^\n]*)\n([ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*)\n((?:[^\n]*\|[^\n]*(?:\n|$))+)/gm,
+    accept: (_match, header: string, rule: string, body: string) => scrubTable(header, rule, body) !== undefined,
+    keep: (_match, header: string, rule: string, body: string) => scrubTable(header, rule, body)!,
   },
   { name: 'long hexadecimal string', pattern: /\b(?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{32,}\b|\b(?=[0-9A-F]*[0-9])(?=[0-9A-F]*[A-F])[0-9A-F]{32,}\b/g },
   {
