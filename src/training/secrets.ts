@@ -183,8 +183,8 @@ const RULES: readonly SecretRule[] = [
   {
     name: 'password on a command line',
     // curl -u user:password (not docker's -u uid:gid), sshpass -p password, mysql -ppassword, --password=value or
-    // --token value.
-    pattern: /(?<![^\s"'\x60(])(?:(curl\b[^\n]*?[ \t](?:-u|--user)[ \t=]*)([^\s:]+:)(\S+)|(sshpass[ \t]+-p[ \t]*)(\S+)|(mysql(?:dump|admin)?\b[^\n]*?[ \t]-p)([^\s-]\S*)|(--(?:password|passwd|pass|pwd|token|api-key|apikey|secret|auth-token|access-token)(?:=|[ \t]+))([^\s-]\S*))/gi,
+    // --token value. The flag is looked for within 300 characters of the command, so a long line stays linear.
+    pattern: /(?<![^\s"'\x60(])(?:(curl\b[^\n]{0,300}?[ \t](?:-u|--user)[ \t=]*)([^\s:]+:)(\S+)|(sshpass[ \t]+-p[ \t]*)(\S+)|(mysql(?:dump|admin)?\b[^\n]{0,300}?[ \t]-p)([^\s-]\S*)|(--(?:password|passwd|pass|pwd|token|api-key|apikey|secret|auth-token|access-token)(?:=|[ \t]+))([^\s-]\S*))/gi,
     accept: (match, ...groups: string[]) => !match.includes(' ') || !/^--/.test(match) || !isPlainWord(groups[8]),
     keep: (_match, user: string | undefined, userName: string, _password: string, sshpass: string | undefined, _p: string, mysql: string | undefined, _m: string, flag: string | undefined) =>
       user !== undefined ? `${user}${userName}` : sshpass ?? mysql ?? flag ?? '',
@@ -240,7 +240,8 @@ const RULES: readonly SecretRule[] = [
     // | User | Password | over |---|---|: that column's cells in the rows below are emptied, its header kept. Under
     // another secret's name (token, key, credential) only a value shaped like a key goes: such columns also list
     // token kinds in a lexer's docs, or credential classes with their links in an SDK's.
-    pattern: /^([^\n]*\|[^\n]*)\n([ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*)\n((?:[^\n]*\|[^\n]*(?:\n|$))+)/gm,
+    // Each row one run between pipes after another, so that a long line of pipes is scanned once, not squared.
+    pattern: /^([^\n|]*(?:\|[^\n|]*)+)\n([ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*)\n((?:[^\n|]*(?:\|[^\n|]*)+(?:\n|$))+)/gm,
     accept: (_match, header: string, rule: string, body: string) => scrubTable(header, rule, body) !== undefined,
     keep: (_match, header: string, rule: string, body: string) => scrubTable(header, rule, body)!,
   },

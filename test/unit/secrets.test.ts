@@ -179,6 +179,12 @@ describe('scrubSecrets', () => {
     assert.ok(caught / trials >= 0.95, `caught ${caught} of ${trials}`);
   });
 
+  it('scrubs long adversarial lines without pathological backtracking (each of these took seconds, squared, in a first version)', () => {
+    const started = performance.now();
+    for (const line of ['a|'.repeat(50_000), 'x: '.repeat(40_000), 'mysql '.repeat(30_000), 'curl '.repeat(30_000), 'user=' + 'ab&cd='.repeat(20_000)]) scrubSecrets(line);
+    assert.ok(performance.now() - started < 5000, `${(performance.now() - started).toFixed(0)} ms`);
+  });
+
   it('measures entropy in bits per character', () => {
     assert.equal(shannonEntropy('aaaa'), 0);
     assert.equal(shannonEntropy('abab'), 1);
