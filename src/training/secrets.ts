@@ -185,7 +185,11 @@ const RULES: readonly SecretRule[] = [
     // curl -u user:password (not docker's -u uid:gid), sshpass -p password, mysql -ppassword, --password=value or
     // --token value. The flag is looked for within 300 characters of the command, so a long line stays linear.
     pattern: /(?<![^\s"'\x60(])(?:(curl\b[^\n]{0,300}?[ \t](?:-u|--user)[ \t=]*)([^\s:]+:)(\S+)|(sshpass[ \t]+-p[ \t]*)(\S+)|(mysql(?:dump|admin)?\b[^\n]{0,300}?[ \t]-p)([^\s-]\S*)|(--(?:password|passwd|pass|pwd|token|api-key|apikey|secret|auth-token|access-token)(?:=|[ \t]+))([^\s-]\S*))/gi,
-    accept: (match, ...groups: string[]) => !match.includes(' ') || !/^--/.test(match) || !isPlainWord(groups[8]),
+    // "--password to set it" is prose: after a flag and a space, a plain word is no value.
+    accept: (_match, ...groups: Array<string | undefined>) => {
+      const [flag, value] = [groups[7], groups[8]];
+      return flag === undefined || flag.endsWith('=') || !isPlainWord(value!);
+    },
     keep: (_match, user: string | undefined, userName: string, _password: string, sshpass: string | undefined, _p: string, mysql: string | undefined, _m: string, flag: string | undefined) =>
       user !== undefined ? `${user}${userName}` : sshpass ?? mysql ?? flag ?? '',
   },
