@@ -12,7 +12,7 @@ export const ACCEPTED_COMMAND = 'smartCompose.accepted';
 
 export interface Answer {
   document: string;
-  /** The document's version the answer was computed for: a later test's text at the same position is another. */
+  /** The document's version the answer was computed for: the same position in another version is other text. */
   version: number;
   line: number;
   character: number;
