@@ -249,6 +249,15 @@ const RULES: readonly SecretRule[] = [
     accept: (_match, header: string, rule: string, body: string) => scrubTable(header, rule, body) !== undefined,
     keep: (_match, header: string, rule: string, body: string) => scrubTable(header, rule, body)!,
   },
+  {
+    name: 'secret in base64',
+    // A Kubernetes secret's data, a config value encoded: the text it decodes to holds a secret (a URL with a password).
+    pattern: /(?<![A-Za-z0-9+/=_\-])(?=[A-Za-z0-9+/]*[0-9+/=])[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=_\-])/g,
+    accept: (match) => {
+      const decoded = Buffer.from(match, 'base64').toString('utf8');
+      return /^[\x20-\x7e\t\n\r]+$/.test(decoded) && scrubSecrets(decoded).redactions > 0;
+    },
+  },
   { name: 'long hexadecimal string', pattern: /\b(?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{32,}\b|\b(?=[0-9A-F]*[0-9])(?=[0-9A-F]*[A-F])[0-9A-F]{32,}\b/g },
   {
     name: 'high-entropy string',

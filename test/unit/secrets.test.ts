@@ -72,6 +72,7 @@ const PLANTED: ReadonlyArray<{ format: string; value: string; line: (value: stri
     line: (v) => `| User | Password | Role |\n|------|----------|------|\n| admin | ${v} | owner |\n| guest |  | viewer |` },
   { format: 'password column of a table without outer pipes', value: 'Zebra42', line: (v) => `User | Password\n--- | ---\nadmin | ${v}` },
   { format: 'token column of a table', value: 'tk9Qm2Zr7Lp4Xw', line: (v) => `| Service | API token |\n|---|---|\n| ci | ${v} |` },
+  { format: 'password URL in base64 (Kubernetes secret data)', value: Buffer.from('postgres://app:hunter2@db/app').toString('base64'), line: (v) => `data:\n  DB_URL: ${v}` },
   { format: 'payment card number', value: '4111 1111 1111 1111', line: (v) => `Test card ${v} works.` },
   { format: 'payment card number with dashes', value: '5500-0000-0000-0004', line: (v) => `card ${v}` },
   { format: 'high-entropy base64', value: 'q8Xz3VbN1mK7pL0wR5tY2uI9oA4sD6fG', line: (v) => `The salt is ${v} for now.` },
