@@ -19,8 +19,8 @@ const SECRET_FILE_GLOBS: readonly string[] = [
   // Credential stores and tool configurations that hold tokens.
   '**/.npmrc', '**/.yarnrc', '**/.yarnrc.yml', '**/.pypirc', '**/.netrc', '**/_netrc', '**/.git-credentials',
   '**/.pgpass', '**/.htpasswd', '**/.dockercfg', '**/.docker/config.json', '**/.aws/**', '**/.kube/config',
-  '**/kubeconfig', '**/.boto', '**/.s3cfg', '**/.vault-token', '**/credentials', '**/credentials.json',
-  '**/client_secret*.json', '**/service-account*.json', '**/*secret*.{json,yml,yaml,toml}', '**/*-adminsdk-*.json',
+  '**/.boto', '**/.s3cfg', '**/.vault-token', '**/credentials', '**/credentials.json',
+  '**/service-account*.json', '**/*secret*.{json,yml,yaml,toml}', '**/*-adminsdk-*.json',
   '**/application_default_credentials.json', '**/.cargo/credentials{,.toml}', '**/auth.json', '**/.m2/settings*.xml',
   '**/gradle.properties', '**/key.properties', '**/.terraformrc', '**/terraform.rc', '**/kubeconfig*', '**/gh/hosts.yml',
   '**/rclone.conf', '**/credentials.yml.enc', '**/master.key', '**/docker/config.json', '**/*password{,s}*.{txt,csv}',
