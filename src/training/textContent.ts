@@ -32,20 +32,25 @@ export async function readTextFile(file: string): Promise<string> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new Error(code === 'ENOENT' ? `${file}: no such file` : code === 'EISDIR' ? `${file} is a folder, not a text file` : `${file}: ${(error as Error).message}`);
   }
-  const verdict = textOf(bytes);
-  if ('reason' in verdict && verdict.reason !== 'minified') throw new Error(`${file} is ${verdict.reason === 'binary' ? 'binary' : 'not UTF-8 text'}`);
-  return 'text' in verdict ? verdict.text : new TextDecoder().decode(bytes);
+  const decoded = decodeText(bytes);
+  if ('reason' in decoded) throw new Error(`${file} is ${decoded.reason === 'binary' ? 'binary' : 'not UTF-8 text'}`);
+  return decoded.text;
 }
 
 export function textOf(bytes: Uint8Array): TextVerdict {
+  const decoded = decodeText(bytes);
+  if ('reason' in decoded) return decoded;
+  return isMinifiedOrGenerated(decoded.text) ? { reason: 'minified' } : decoded;
+}
+
+/** The bytes as text, unless they are binary or not UTF-8. */
+function decodeText(bytes: Uint8Array): { text: string } | { reason: 'binary' | 'not-utf8' } {
   if (looksBinary(bytes.subarray(0, SNIFF_BYTES))) return { reason: 'binary' };
-  let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {
     return { reason: 'not-utf8' };
   }
-  return isMinifiedOrGenerated(text) ? { reason: 'minified' } : { text };
 }
 
 function looksBinary(sample: Uint8Array): boolean {
