@@ -204,11 +204,12 @@ export function registerTrainingCommands(host: TrainingHost): vscode.Disposable[
     if (!(await host.confirm(`Remove the ${names} model trained on this workspace and go back to the default?`, 'Reset'))) return false;
     // Renamed first, so that the model is gone in one step and a crash cannot leave half a directory to load; the
     // next keystroke then loads the default (the loaded model is held by its requests in flight, its files read).
-    const removing = [];
+    const removing: Array<{ arch: string; directory: string; renamed: string }> = [];
     for (const arch of archs) {
       const directory = stored.directory(arch);
-      removing.push({ arch, directory, renamed: `${directory}.removing-${randomBytes(4).toString('hex')}` });
-      await fs.rename(directory, removing.at(-1)!.renamed);
+      const renamed = `${directory}.removing-${randomBytes(4).toString('hex')}`;
+      await fs.rename(directory, renamed);
+      removing.push({ arch, directory, renamed });
     }
     stored.refresh();
     host.modelsChanged();
